@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks (figures in BENCHMARKS.md):
+#  1. `gwctl sign` start-to-exit against jwt-cli's `jwt encode -A HS256` (hyperfine, same run);
+#  2. signing a 1 GiB file body against `sha256sum` of the same file (hyperfine), with gwctl's
+#     peak memory (GNU time's maximum resident set size).
+# Needs: hyperfine and GNU time (apt-get install hyperfine time), jwt-cli (cargo install jwt-cli).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+GW=target/release/gwctl
+DATA=bench-data
+mkdir -p "$DATA"
+BIG="$DATA/1GiB.bin"
+if [ ! -f "$BIG" ] || [ "$(stat -c %s "$BIG")" != 1073741824 ]; then
+  head -c 1073741824 /dev/urandom > "$BIG"
+fi
+
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+export GWCTL_JWT_KEY=a-32-byte-shared-secret-for-hs256
+URL=https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1:0/invoke
+
+echo "== 1. whole process: gwctl sign vs jwt-cli"
+hyperfine -N --warmup 50 --runs 500 --export-markdown "$DATA/process.md" \
+  "jwt encode -A HS256 -S $GWCTL_JWT_KEY -i issuer -a gateway --exp=+5min -P scope=invoke" \
+  "$GW sign --auth jwt --alg HS256 --iss issuer --aud gateway --ttl 300 --claim scope=invoke $URL" \
+  "$GW sign --auth sigv4 -H Content-Type:application/json -d {\"prompt\":\"hi\"} $URL"
+
+echo "== 2. 1 GiB body: gwctl sign -d @FILE vs sha256sum (page cache warm)"
+cat "$BIG" > /dev/null
+hyperfine -N --warmup 2 --runs 10 --export-markdown "$DATA/bigfile.md" \
+  "sha256sum $BIG" \
+  "$GW sign --auth sigv4 -d @$BIG $URL"
+echo "== peak memory (maximum resident set size)"
+for cmd in "sha256sum $BIG" "$GW sign --auth sigv4 -d @$BIG $URL"; do
+  /usr/bin/time -f "%M KiB  $cmd" $cmd > /dev/null
+done

@@ -1,0 +1,111 @@
+//! `gwctl sign`: print what to send for a request.
+
+use crate::auth::{self, AuthOptions, AuthScheme, JwtOptions};
+use crate::cli::SignArgs;
+use crate::credentials::EnvCredentials;
+use crate::error::Error;
+use crate::output::{self, Format, Prepared};
+use crate::request_spec::{self, Body, BodyArg};
+use crate::signing::{Request, SigningTime};
+
+pub fn run(args: SignArgs) -> Result<(), Error> {
+    check_flags(&args)?;
+    let url = request_spec::parse_url(&args.url)?;
+    let headers = args.headers.iter().map(|h| request_spec::parse_header_line(h)).collect::<Result<Vec<_>, _>>()?;
+    let body_arg = args.data.as_deref().map(BodyArg::parse);
+    let body = Body::load(body_arg.as_ref(), &mut std::io::stdin().lock())?;
+    let method = args.method.clone().unwrap_or_else(|| if body.is_present() { "POST" } else { "GET" }.into());
+    let time = match &args.time {
+        Some(t) => SigningTime::parse(t)?,
+        None => SigningTime::now(),
+    };
+
+    let mut req = Request::from_url(&method, &url)?;
+    req.headers = headers;
+
+    let opts = auth_options(&args)?;
+    let signer = auth::build_signer(&opts, &EnvCredentials::from_process_env(), &req.authority)?;
+    let payload = body.payload();
+    let signed = if args.sigv4.presign {
+        signer.presign(&req, &payload, time, args.sigv4.expires)?
+    } else {
+        signer.sign(&req, &payload, time)?
+    };
+
+    let format = args.format.unwrap_or(if args.sigv4.presign { Format::Url } else { Format::Headers });
+    if format == Format::Url && signed.url.is_none() {
+        return Err(Error::Usage("--format url prints a presigned URL: add --presign".into()));
+    }
+    let (headers, auto_host) = output::merge_headers(&req.headers, &signed);
+    let prepared = Prepared {
+        method: &method,
+        url: signed.url.clone().unwrap_or_else(|| url.to_string()),
+        headers,
+        body: &body,
+        auto_host,
+    };
+    super::print(&output::render(format, &prepared)?)
+}
+
+/// Flags that belong to one scheme are refused with another, rather than silently ignored.
+fn check_flags(args: &SignArgs) -> Result<(), Error> {
+    let scheme = args.auth;
+    let s = &args.sigv4;
+    let j = &args.jwt;
+    let mut misplaced: Vec<&str> = Vec::new();
+    if scheme != AuthScheme::Sigv4 {
+        for (set, name) in [
+            (s.region.is_some(), "--region"),
+            (s.service.is_some(), "--service"),
+            (s.presign, "--presign"),
+            (s.content_sha256, "--content-sha256"),
+        ] {
+            if set {
+                misplaced.push(name);
+            }
+        }
+    }
+    if s.unsigned_payload && !matches!(scheme, AuthScheme::Sigv4 | AuthScheme::Huawei) {
+        misplaced.push("--unsigned-payload");
+    }
+    if scheme != AuthScheme::Jwt {
+        for (set, name) in [
+            (j.alg.is_some(), "--alg"),
+            (j.iss.is_some(), "--iss"),
+            (j.sub.is_some(), "--sub"),
+            (!j.aud.is_empty(), "--aud"),
+            (j.ttl.is_some(), "--ttl"),
+            (j.kid.is_some(), "--kid"),
+            (!j.claim.is_empty(), "--claim"),
+            (j.no_jti, "--no-jti"),
+        ] {
+            if set {
+                misplaced.push(name);
+            }
+        }
+    }
+    if !misplaced.is_empty() {
+        return Err(Error::Usage(format!("{} cannot be used with --auth {scheme}", misplaced.join(", "))));
+    }
+    Ok(())
+}
+
+fn auth_options(args: &SignArgs) -> Result<AuthOptions, Error> {
+    let mut opts = AuthOptions::new(args.auth);
+    opts.region = args.sigv4.region.clone();
+    opts.service = args.sigv4.service.clone();
+    opts.unsigned_payload = args.sigv4.unsigned_payload;
+    opts.content_sha256 = args.sigv4.content_sha256;
+    let j = &args.jwt;
+    opts.jwt = JwtOptions {
+        alg: j.alg.clone(),
+        iss: j.iss.clone(),
+        sub: j.sub.clone(),
+        aud: j.aud.clone(),
+        ttl_secs: j.ttl.as_deref().map(auth::parse_duration_secs).transpose()?,
+        kid: j.kid.clone(),
+        claims: j.claim.iter().map(|c| auth::parse_claim(c)).collect::<Result<_, _>>()?,
+        no_jti: j.no_jti,
+    };
+    Ok(opts)
+}

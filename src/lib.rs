@@ -1,0 +1,24 @@
+//! gwctl: a command-line client and credential tool for AI/ML API gateways.
+//!
+//! The library holds everything; `src/main.rs` only parses arguments, dispatches and maps
+//! errors to exit codes.
+//!
+//! - [`signing`]: the one signing module (pure, synchronous).
+//! - [`credentials`]: where secrets come from (environment today, profiles next).
+//! - [`auth`]: from a scheme, its settings and a credential source to a [`signing::Signer`].
+//! - [`request_spec`]: curl-like request options (`-X`, `-H`, `-d`) and streamed body hashing.
+//! - [`output`]: printing what to send (headers, JSON, a curl command, a URL).
+//! - [`gateway`]: what each gateway flavour means (AWS host names → region and service).
+//! - [`cli`] and [`commands`]: clap definitions and one file per subcommand.
+
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod credentials;
+pub mod error;
+pub mod gateway;
+pub mod output;
+pub mod request_spec;
+pub mod signing;
+
+pub use error::{Error, ExitCode};

@@ -1,0 +1,175 @@
+//! The one signing module: every gwctl command that authenticates a request comes here.
+//!
+//! Pure and synchronous: no I/O, no clap, no tokio. A scheme takes a [`Request`] (method, URL
+//! parts, ordered headers), a [`Payload`] (the body's bytes or their precomputed SHA-256) and
+//! a [`SigningTime`], and returns the headers to add, or a presigned URL ([`Signed`]).
+//!
+//! | scheme | file | header |
+//! | --- | --- | --- |
+//! | Basic | [`basic`] | `Authorization: Basic base64(user:pass)` |
+//! | AWS SigV4 | [`sigv4`] | `Authorization: AWS4-HMAC-SHA256 …` or a presigned URL |
+//! | APIPark/Apinto, Huawei APIG | [`aksk`] | `Authorization: HMAC-SHA256 …` / `SDK-HMAC-SHA256 …` |
+//! | JWT | [`jwt`] | `Authorization: Bearer <jwt>` |
+//! | static token | [`bearer`] | `Authorization: Bearer <token>` |
+
+mod canonical;
+mod encoding;
+mod request;
+mod time;
+
+pub mod aksk;
+pub mod basic;
+pub mod bearer;
+pub mod jwt;
+pub mod sigv4;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+pub use request::{Payload, Request};
+pub use time::SigningTime;
+
+/// What a signer produced.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// Headers to add to the request, replacing any of the same name, in this order.
+    pub headers: Vec<(String, String)>,
+    /// The presigned URL, when presigning.
+    pub url: Option<String>,
+    /// For canonical-request schemes (SigV4, AK/SK): what was signed, for tests and `-v`.
+    pub details: Option<SignatureDetails>,
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The headers carry credentials: show names only.
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Signed").field("headers", &names).finish_non_exhaustive()
+    }
+}
+
+/// The intermediate values of a canonical-request signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureDetails {
+    pub canonical_request: String,
+    pub string_to_sign: String,
+    pub signature: String,
+}
+
+/// Everything that can go wrong while signing. No variant carries a secret.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SigningError {
+    #[error("the URL has no host")]
+    NoHost,
+    #[error("invalid HTTP method: a method is one token such as GET or POST")]
+    InvalidMethod,
+    #[error("invalid header name {0:?}")]
+    InvalidHeaderName(String),
+    #[error("invalid time {0:?}: expected YYYYMMDDTHHMMSSZ (e.g. 20150830T123600Z) or RFC 3339")]
+    InvalidTime(String),
+    #[error("presigned URL expiry must be 1 to 604800 seconds (7 days), got {0}")]
+    InvalidExpiry(u64),
+    #[error("invalid payload hash: expected 64 hex digits")]
+    InvalidPayloadHash,
+    #[error("invalid SigV4 {0}: it must be non-empty, without '/' or spaces")]
+    InvalidScope(&'static str),
+    #[error("invalid access key id: it must be non-empty, without '/', ',' or spaces")]
+    InvalidAccessKeyId,
+    #[error("invalid {0}: it contains a control character or line break")]
+    InvalidCredential(&'static str),
+    #[error("a Basic user name must not contain ':'")]
+    BasicUserHasColon,
+    #[error("{0} cannot presign a URL; only sigv4 can")]
+    PresignUnsupported(&'static str),
+    #[error("unknown JWT algorithm {0:?} (expected one of {list})", list = jwt::ALGORITHMS.join(", "))]
+    UnknownJwtAlgorithm(String),
+    #[error("invalid JWT key: {0}")]
+    InvalidJwtKey(String),
+    #[error("invalid JWT claim: {0}")]
+    InvalidJwtClaim(String),
+    #[error("JWT signing failed: {0}")]
+    Jwt(String),
+}
+
+impl SigningError {
+    /// Whether the problem lies in the credential itself (key, secret, access key id, user name)
+    /// rather than in the request.
+    pub fn is_credential_problem(&self) -> bool {
+        matches!(
+            self,
+            SigningError::InvalidJwtKey(_)
+                | SigningError::InvalidCredential(_)
+                | SigningError::InvalidAccessKeyId
+                | SigningError::BasicUserHasColon
+        )
+    }
+}
+
+/// A configured signer of any scheme: what commands hold and call.
+#[derive(Debug)]
+pub enum Signer {
+    Basic(basic::BasicSigner),
+    SigV4(sigv4::SigV4Signer),
+    AkSk(aksk::AkSkSigner),
+    Jwt(jwt::JwtSigner),
+    Bearer(bearer::BearerSigner),
+}
+
+impl Signer {
+    /// Signs with headers.
+    pub fn sign(&self, req: &Request, payload: &Payload<'_>, time: SigningTime) -> Result<Signed, SigningError> {
+        match self {
+            Signer::Basic(s) => s.sign(req),
+            Signer::SigV4(s) => s.sign(req, payload, time),
+            Signer::AkSk(s) => s.sign(req, payload, time),
+            Signer::Jwt(s) => s.sign(req, time),
+            Signer::Bearer(s) => s.sign(req),
+        }
+    }
+
+    /// Presigns a URL (SigV4 only).
+    pub fn presign(
+        &self,
+        req: &Request,
+        payload: &Payload<'_>,
+        time: SigningTime,
+        expires: u64,
+    ) -> Result<Signed, SigningError> {
+        match self {
+            Signer::SigV4(s) => s.presign(req, payload, time, expires),
+            other => Err(SigningError::PresignUnsupported(other.scheme_name())),
+        }
+    }
+
+    pub fn scheme_name(&self) -> &'static str {
+        match self {
+            Signer::Basic(_) => "basic",
+            Signer::SigV4(_) => "sigv4",
+            Signer::AkSk(s) => s.variant().name(),
+            Signer::Jwt(_) => "jwt",
+            Signer::Bearer(_) => "bearer",
+        }
+    }
+}
+
+/// Signed headers plus `Host` when the request had none: the common shape of the simple schemes.
+pub(crate) fn with_host(req: &Request, mut headers: Vec<(String, String)>) -> Signed {
+    if req.header_value("host").is_none() {
+        headers.insert(0, ("Host".into(), req.authority.clone()));
+    }
+    Signed { headers, url: None, details: None }
+}
+
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Rejects values that cannot go in a header (CR, LF, other controls) without echoing them.
+pub(crate) fn check_header_safe(v: &str, what: &'static str) -> Result<(), SigningError> {
+    if v.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+        return Err(SigningError::InvalidCredential(what));
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use gwctl::signing::Request;
+
+pub const AK: &str = "AKIDEXAMPLE";
+pub const SK: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+pub fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A request parsed from a suite's `.req` / `request.txt` (HTTP/1.1 text, raw path).
+pub struct SuiteRequest {
+    pub request: Request,
+    pub body: Vec<u8>,
+}
+
+/// Parses the test suites' request files: `METHOD PATH HTTP/1.1`, header lines (a line
+/// starting with whitespace continues the previous value), a blank line, the body.
+pub fn parse_request(text: &str) -> SuiteRequest {
+    let text = text.replace("\r\n", "\n");
+    let (head, body) = match text.split_once("\n\n") {
+        Some((h, b)) => (h.to_string(), b.as_bytes().to_vec()),
+        None => (text.trim_end_matches('\n').to_string(), Vec::new()),
+    };
+    let mut lines = head.lines();
+    let first = lines.next().expect("request line");
+    let first = first.strip_suffix(" HTTP/1.1").unwrap_or(first);
+    let (method, target) = first.split_once(' ').expect("method and path");
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        if line.starts_with([' ', '\t']) {
+            let last = headers.last_mut().expect("continuation after a header");
+            last.1.push('\n');
+            last.1.push_str(line);
+        } else if let Some((n, v)) = line.split_once(':') {
+            headers.push((n.to_string(), v.to_string()));
+        }
+    }
+    let host = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default();
+    let mut request = Request::from_parts(method, "https", &host, target);
+    request.headers = headers;
+    SuiteRequest { request, body }
+}
+
+/// Removes and returns the first header named `name`.
+pub fn take_header(req: &mut Request, name: &str) -> Option<String> {
+    let i = req.headers.iter().position(|(n, _)| n.eq_ignore_ascii_case(name))?;
+    Some(req.headers.remove(i).1)
+}
+
+/// Finds a virtualenv python for the end-to-end tests. `None` (and a note) when absent,
+/// unless GWCTL_REQUIRE_E2E=1 (set by scripts/test and CI), where absence is a failure.
+pub fn venv_python() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("GWCTL_TEST_VENV").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv")),
+    ];
+    for c in candidates.into_iter().flatten() {
+        let py = c.join("bin/python");
+        if py.exists() {
+            return Some(py);
+        }
+    }
+    if std::env::var("GWCTL_REQUIRE_E2E").as_deref() == Ok("1") {
+        panic!("GWCTL_REQUIRE_E2E=1 but no test venv found: run ./scripts/test (it creates .venv)");
+    }
+    eprintln!("note: skipping: no test venv (run ./scripts/test to create .venv with moto and PyJWT)");
+    None
+}
+
+pub fn gwctl_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_gwctl"))
+}
