@@ -11,6 +11,27 @@
 //! | APIPark/Apinto, Huawei APIG | [`aksk`] | `Authorization: HMAC-SHA256 …` / `SDK-HMAC-SHA256 …` |
 //! | JWT | [`jwt`] | `Authorization: Bearer <jwt>` |
 //! | static token | [`bearer`] | `Authorization: Bearer <token>` |
+//!
+//! ```
+//! use gwctl::signing::sigv4::{AwsCredentials, SigV4Settings, SigV4Signer};
+//! use gwctl::signing::{Payload, Request, SigningTime};
+//! use secrecy::SecretString;
+//!
+//! // The `get-vanilla` case of the AWS SigV4 test suite.
+//! let creds = AwsCredentials {
+//!     access_key_id: "AKIDEXAMPLE".into(),
+//!     secret_access_key: SecretString::from("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_string()),
+//!     session_token: None,
+//! };
+//! let signer = SigV4Signer::new(creds, SigV4Settings::new("us-east-1", "service")).unwrap();
+//! let url = url::Url::parse("https://example.amazonaws.com/").unwrap();
+//! let req = Request::from_url("GET", &url).unwrap();
+//! let time = SigningTime::parse("20150830T123600Z").unwrap();
+//! let signed = signer.sign(&req, &Payload::EMPTY, time).unwrap();
+//! let (name, value) = signed.headers.last().unwrap();
+//! assert_eq!(name, "Authorization");
+//! assert!(value.ends_with("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
+//! ```
 
 mod canonical;
 mod encoding;
