@@ -51,6 +51,21 @@ impl FromStr for AuthScheme {
     }
 }
 
+impl serde::Serialize for AuthScheme {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthScheme {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(|_| {
+            serde::de::Error::custom(format!("unknown auth scheme {s:?} (expected one of {})", Self::NAMES.join(", ")))
+        })
+    }
+}
+
 /// JWT settings as the user gives them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JwtOptions {

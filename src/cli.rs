@@ -1,6 +1,7 @@
 //! The command line, and nothing else: clap definitions with each flag's docs beside it.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
@@ -17,6 +18,14 @@ use crate::output::Format;
     propagate_version = true,
 )]
 pub struct Cli {
+    /// Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]
+    #[arg(long, global = true, value_name = "PATH", env = "GWCTL_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Print progress notes on stderr (never secrets)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,6 +34,12 @@ pub struct Cli {
 pub enum Command {
     /// Print the signed headers, presigned URL or a ready curl command for a request
     Sign(SignArgs),
+    /// Manage credential profiles (settings in the config file, secrets in a secret store)
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Check the config file, the secret stores available here and each profile's secret
+    #[command(after_help = "Example:\n  gwctl doctor")]
+    Doctor,
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -44,7 +59,10 @@ Examples:
   # A JWT bearer header (key from GWCTL_JWT_KEY: a PEM, a secret, or @file)
   gwctl sign --auth jwt --alg RS256 --iss me --aud gateway --ttl 15m https://gw.example.com/v1/chat
 
-Credentials come from the environment, never from arguments:
+  # With a profile (see gwctl profile add --help); a path joins the profile's url
+  gwctl sign --profile prod --format curl -d @body.json /model/my-model/invoke
+
+Without a profile, credentials come from the environment, never from arguments:
   sigv4, apipark, huawei  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY [, AWS_SESSION_TOKEN, AWS_REGION]
   basic                   GWCTL_USERNAME, GWCTL_PASSWORD
   jwt                     GWCTL_JWT_KEY (PEM text, secret, base64:SECRET, or @FILE)
@@ -53,7 +71,7 @@ Credentials come from the environment, never from arguments:
 #[derive(Debug, Args)]
 #[command(after_help = SIGN_EXAMPLES)]
 pub struct SignArgs {
-    /// The request URL, signed in exactly the form it is sent
+    /// The request URL, signed in exactly the form it is sent; a path (/v1/x) joins the profile's url
     #[arg(value_name = "URL")]
     pub url: String,
 
@@ -69,13 +87,17 @@ pub struct SignArgs {
     #[arg(short = 'd', long = "data", value_name = "DATA|@FILE|@-", allow_hyphen_values = true)]
     pub data: Option<OsString>,
 
-    /// Authentication scheme
+    /// Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Authentication scheme, with credentials from the environment (no profile)
     #[arg(
         long,
         value_name = "SCHEME",
         value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
     )]
-    pub auth: AuthScheme,
+    pub auth: Option<AuthScheme>,
 
     /// Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]
     #[arg(
@@ -158,4 +180,180 @@ pub struct JwtArgs {
     /// Leave out the random jti claim
     #[arg(long)]
     pub no_jti: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)
+    #[command(after_help = PROFILE_ADD_EXAMPLES)]
+    Add(ProfileAddArgs),
+    /// List profiles
+    #[command(after_help = "Example:\n  gwctl profile list --format json")]
+    List(ProfileListArgs),
+    /// Show a profile's settings, with its secret masked
+    #[command(after_help = "Example:\n  gwctl profile show prod --format json")]
+    Show(ProfileShowArgs),
+    /// Change a profile's settings, secret or store
+    #[command(
+        after_help = "Examples:\n  gwctl profile edit prod --region eu-west-1\n  printf %s \"$NEW_SECRET\" | gwctl profile edit prod --secret-stdin"
+    )]
+    Edit(ProfileEditArgs),
+    /// Remove a profile and its stored secret
+    #[command(after_help = "Example:\n  gwctl profile remove old-dev --yes")]
+    Remove(ProfileRemoveArgs),
+    /// Make a profile the default
+    #[command(after_help = "Example:\n  gwctl profile use prod")]
+    Use(ProfileUseArgs),
+    /// Import credentials from another tool
+    #[command(subcommand)]
+    Import(ImportSource),
+}
+
+const PROFILE_ADD_EXAMPLES: &str = "\
+Examples:
+  # SigV4 for an API Gateway; the secret key is read from stdin, the keyring picked automatically
+  printf %s \"$AWS_SECRET_ACCESS_KEY\" | gwctl profile add prod --auth sigv4 --access-key-id AKIA... \\
+      --region us-east-1 --service execute-api --url https://abc.execute-api.us-east-1.amazonaws.com --secret-stdin
+
+  # Basic auth for an MLflow gateway, secret in an encrypted file (headless machine)
+  GWCTL_FILE_PASSPHRASE=... gwctl profile add dev --auth basic --username alice --store file --secret-stdin < pw.txt
+
+  # JWT with an RSA key: the key is copied into the store, not referenced
+  gwctl profile add issuer --auth jwt --alg RS256 --iss me --aud gateway --ttl 15m --key-file key.pem
+
+  # Secret from CI's environment, or from a password manager at use time
+  gwctl profile add ci --auth bearer --store env:GATEWAY_TOKEN
+  gwctl profile add team --auth bearer --store 'command:pass show gateway/token'";
+
+#[derive(Debug, Args)]
+pub struct ProfileFields {
+    /// Authentication scheme (asked for on a terminal when missing)
+    #[arg(
+        long,
+        value_name = "SCHEME",
+        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
+    )]
+    pub auth: Option<AuthScheme>,
+
+    /// Base URL of the gateway or endpoint
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic
+    #[arg(long, value_name = "KIND", value_parser = PossibleValuesParser::new(crate::profile::Gateway::NAMES))]
+    pub gateway: Option<String>,
+
+    /// Basic auth user name
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+
+    /// Access key id (sigv4, apipark, huawei)
+    #[arg(long, value_name = "AK")]
+    pub access_key_id: Option<String>,
+
+    /// SigV4 region
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// SigV4 service name (execute-api, sagemaker, bedrock, lambda …)
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+
+    /// Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+
+    /// Read the secret (password, secret key, token, JWT secret or PEM) from standard input
+    #[arg(long, conflicts_with = "key_file")]
+    pub secret_stdin: bool,
+
+    /// JWT private key file (PEM); its content is copied into the secret store
+    #[arg(long, value_name = "PEM")]
+    pub key_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub jwt: JwtArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileAddArgs {
+    /// Profile name (letters, digits, '.', '_', '-')
+    pub name: String,
+
+    #[command(flatten)]
+    pub fields: ProfileFields,
+
+    /// Overwrite an existing profile without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileEditArgs {
+    pub name: String,
+
+    #[command(flatten)]
+    pub fields: ProfileFields,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileListArgs {
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileShowArgs {
+    pub name: String,
+
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "toml", value_parser = ["toml", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileRemoveArgs {
+    pub name: String,
+
+    /// Remove without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileUseArgs {
+    pub name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment
+    #[command(
+        after_help = "Examples:\n  gwctl profile import aws --aws-profile work --name work\n  gwctl profile import aws   # AWS_* variables if set, else [default]"
+    )]
+    Aws(ImportAwsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportAwsArgs {
+    /// The profile in ~/.aws/credentials [default: the AWS_* environment if set, else "default"]
+    #[arg(long, value_name = "NAME")]
+    pub aws_profile: Option<String>,
+
+    /// Name of the gwctl profile [default: the AWS profile's name, or "aws"]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Where the secret goes [default: auto]
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+
+    /// SigV4 service for the new profile
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+
+    /// Overwrite an existing profile without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }

@@ -40,6 +40,10 @@ pub enum CredentialError {
     },
     #[error("{var}: {message}")]
     Invalid { var: &'static str, message: String },
+    #[error("profile {profile:?}: {message}")]
+    Profile { profile: String, message: String },
+    #[error(transparent)]
+    Store(#[from] crate::profile::store::StoreError),
 }
 
 /// A source of credentials for each scheme.

@@ -4,12 +4,16 @@
 //! | --- | --- |
 //! | 0 | success |
 //! | 1 | unexpected internal failure |
-//! | 2 | usage error: unknown flag, missing argument, flags that do not go together |
+//! | 2 | usage error: unknown flag, missing argument, flags that do not go together, no terminal to ask on, a secret for a read-only store |
 //! | 3 | invalid input: malformed URL, header, body, time, algorithm, claim, flag value |
 //! | 4 | credentials: a credential variable is missing, or the key/secret in it is unusable |
-//! | 5 | a file or stream could not be read or written |
+//! | 5 | a file or stream could not be read or written (body, key file, config file) |
+//! | 6 | secret store: unavailable, locked, timed out, wrong passphrase, secret missing, `command:` failed |
+//! | 7 | profile or config: unknown or duplicate profile, no default profile, corrupt config file |
 
 use crate::credentials::CredentialError;
+use crate::profile::ProfileError;
+use crate::profile::store::StoreError;
 use crate::signing::SigningError;
 
 /// Process exit codes (see the table in the module docs and README).
@@ -22,6 +26,8 @@ pub enum ExitCode {
     InvalidInput = 3,
     Credentials = 4,
     Io = 5,
+    Store = 6,
+    Profile = 7,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +40,10 @@ pub enum Error {
     Signing(#[from] SigningError),
     #[error(transparent)]
     Credential(#[from] CredentialError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -53,8 +63,22 @@ impl Error {
             Error::Signing(e) if e.is_credential_problem() => ExitCode::Credentials,
             Error::Input(_) | Error::Signing(_) => ExitCode::InvalidInput,
             Error::Credential(CredentialError::KeyFile { .. }) => ExitCode::Io,
+            Error::Credential(CredentialError::Store(e)) | Error::Store(e) | Error::Profile(ProfileError::Store(e)) => {
+                store_code(e)
+            }
             Error::Credential(_) => ExitCode::Credentials,
-            Error::Io { .. } => ExitCode::Io,
+            Error::Profile(ProfileError::Io { .. }) | Error::Io { .. } => ExitCode::Io,
+            Error::Profile(ProfileError::Invalid(_) | ProfileError::BadName(_)) => ExitCode::InvalidInput,
+            Error::Profile(ProfileError::NeedsTerminal(_)) => ExitCode::Usage,
+            Error::Profile(_) => ExitCode::Profile,
         }
+    }
+}
+
+fn store_code(e: &StoreError) -> ExitCode {
+    match e {
+        StoreError::BadSpec(_) => ExitCode::Usage,
+        StoreError::ReadOnly { .. } => ExitCode::Usage,
+        _ => ExitCode::Store,
     }
 }

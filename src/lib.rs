@@ -4,7 +4,8 @@
 //! errors to exit codes.
 //!
 //! - [`signing`]: the one signing module (pure, synchronous).
-//! - [`credentials`]: where secrets come from (environment today, profiles next).
+//! - [`credentials`]: where secrets come from (the environment, or a [`profile`]).
+//! - [`profile`]: credential profiles: the config file and the secret stores.
 //! - [`auth`]: from a scheme, its settings and a credential source to a [`signing::Signer`].
 //! - [`request_spec`]: curl-like request options (`-X`, `-H`, `-d`) and streamed body hashing.
 //! - [`output`]: printing what to send (headers, JSON, a curl command, a URL).
@@ -17,7 +18,9 @@ pub mod commands;
 pub mod credentials;
 pub mod error;
 pub mod gateway;
+pub mod log;
 pub mod output;
+pub mod profile;
 pub mod request_spec;
 pub mod signing;
 

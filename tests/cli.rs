@@ -271,7 +271,7 @@ fn errors_are_one_line_with_documented_codes_and_no_secret() {
         ),
         (s(&["sign", "--auth", "digest", "https://h/"]), vec![], 2, "invalid value"),
         (s(&["sign", "--auth", "sigv4", "--expires", "5", "https://h/"]), vec![], 2, "--presign"),
-        (s(&["sign", "https://h/"]), vec![], 2, "--auth"),
+        (s(&["sign", "https://h/"]), vec![("GWCTL_CONFIG", "/nonexistent/gwctl.toml")], 7, "no profile chosen"),
     ];
     for (args, env, code, needle) in cases {
         let mut cmd = gwctl();

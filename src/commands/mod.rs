@@ -1,15 +1,23 @@
 //! One file per subcommand: thin glue between the CLI and the library.
 
+pub mod doctor;
+pub mod profile;
 pub mod sign;
 
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
+use crate::profile::config::ConfigFile;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
+    crate::log::set_verbose(cli.verbose);
+    let config = ConfigFile::locate(cli.config)?;
+    crate::log::verbose(format_args!("config file {}", config.path.display()));
     match cli.command {
-        Command::Sign(args) => sign::run(args),
+        Command::Sign(args) => sign::run(args, &config),
+        Command::Profile(cmd) => profile::run(cmd, &config),
+        Command::Doctor => doctor::run(&config),
     }
 }
 

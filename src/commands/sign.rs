@@ -1,16 +1,19 @@
 //! `gwctl sign`: print what to send for a request.
 
-use crate::auth::{self, AuthOptions, AuthScheme, JwtOptions};
+use crate::auth::{self, AuthOptions, AuthScheme};
 use crate::cli::SignArgs;
-use crate::credentials::EnvCredentials;
 use crate::error::Error;
 use crate::output::{self, Format, Prepared};
+use crate::profile::config::ConfigFile;
+use crate::profile::resolve;
 use crate::request_spec::{self, Body, BodyArg};
 use crate::signing::{Request, SigningTime};
 
-pub fn run(args: SignArgs) -> Result<(), Error> {
-    check_flags(&args)?;
-    let url = request_spec::parse_url(&args.url)?;
+pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
+    let resolved = resolve::resolve(config, args.profile.as_deref(), args.auth)?;
+    check_flags(&args, resolved.options.scheme)?;
+    let base = resolved.profile.as_ref().and_then(|(_, p)| p.url.as_deref());
+    let url = request_spec::parse_url(&resolve::join_url(base, &args.url)?)?;
     let headers = args.headers.iter().map(|h| request_spec::parse_header_line(h)).collect::<Result<Vec<_>, _>>()?;
     let body_arg = args.data.as_deref().map(BodyArg::parse);
     let body = Body::load(body_arg.as_ref(), &mut std::io::stdin().lock())?;
@@ -23,8 +26,8 @@ pub fn run(args: SignArgs) -> Result<(), Error> {
     let mut req = Request::from_url(&method, &url)?;
     req.headers = headers;
 
-    let opts = auth_options(&args)?;
-    let signer = auth::build_signer(&opts, &EnvCredentials::from_process_env(), &req.authority)?;
+    let opts = override_options(resolved.options, &args)?;
+    let signer = auth::build_signer(&opts, resolved.credentials.as_ref(), &req.authority)?;
     let payload = body.payload();
     let signed = if args.sigv4.presign {
         signer.presign(&req, &payload, time, args.sigv4.expires)?
@@ -48,8 +51,7 @@ pub fn run(args: SignArgs) -> Result<(), Error> {
 }
 
 /// Flags that belong to one scheme are refused with another, rather than silently ignored.
-fn check_flags(args: &SignArgs) -> Result<(), Error> {
-    let scheme = args.auth;
+fn check_flags(args: &SignArgs, scheme: AuthScheme) -> Result<(), Error> {
     let s = &args.sigv4;
     let j = &args.jwt;
     let mut misplaced: Vec<&str> = Vec::new();
@@ -90,22 +92,41 @@ fn check_flags(args: &SignArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn auth_options(args: &SignArgs) -> Result<AuthOptions, Error> {
-    let mut opts = AuthOptions::new(args.auth);
-    opts.region = args.sigv4.region.clone();
-    opts.service = args.sigv4.service.clone();
-    opts.unsigned_payload = args.sigv4.unsigned_payload;
-    opts.content_sha256 = args.sigv4.content_sha256;
+/// Explicit flags override the profile's (or the ad-hoc defaults') fields.
+fn override_options(mut opts: AuthOptions, args: &SignArgs) -> Result<AuthOptions, Error> {
+    let s = &args.sigv4;
+    if s.region.is_some() {
+        opts.region = s.region.clone();
+    }
+    if s.service.is_some() {
+        opts.service = s.service.clone();
+    }
+    opts.unsigned_payload |= s.unsigned_payload;
+    opts.content_sha256 |= s.content_sha256;
     let j = &args.jwt;
-    opts.jwt = JwtOptions {
-        alg: j.alg.clone(),
-        iss: j.iss.clone(),
-        sub: j.sub.clone(),
-        aud: j.aud.clone(),
-        ttl_secs: j.ttl.as_deref().map(auth::parse_duration_secs).transpose()?,
-        kid: j.kid.clone(),
-        claims: j.claim.iter().map(|c| auth::parse_claim(c)).collect::<Result<_, _>>()?,
-        no_jti: j.no_jti,
-    };
+    let o = &mut opts.jwt;
+    if j.alg.is_some() {
+        o.alg = j.alg.clone();
+    }
+    if j.iss.is_some() {
+        o.iss = j.iss.clone();
+    }
+    if j.sub.is_some() {
+        o.sub = j.sub.clone();
+    }
+    if !j.aud.is_empty() {
+        o.aud = j.aud.clone();
+    }
+    if let Some(ttl) = &j.ttl {
+        o.ttl_secs = Some(auth::parse_duration_secs(ttl)?);
+    }
+    if j.kid.is_some() {
+        o.kid = j.kid.clone();
+    }
+    for c in &j.claim {
+        let (k, v) = auth::parse_claim(c)?;
+        o.claims.insert(k, v);
+    }
+    o.no_jti |= j.no_jti;
     Ok(opts)
 }

@@ -83,3 +83,53 @@ pub fn venv_python() -> Option<PathBuf> {
 pub fn gwctl_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_gwctl"))
 }
+
+/// An isolated gwctl home: a temporary config file and HOME, and a clean environment.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        Sandbox { dir }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("cfg/config.toml")
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("cfg")
+    }
+
+    /// `gwctl` with only PATH, HOME and GWCTL_CONFIG set.
+    pub fn cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(gwctl_bin());
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path().join("home"))
+            .env("GWCTL_CONFIG", self.config())
+            .env("GWCTL_KEYRING_TIMEOUT", "20");
+        c
+    }
+}
+
+/// Runs a command with `stdin` as its standard input; returns (exit code, stdout, stderr).
+pub fn run_with_stdin(mut cmd: std::process::Command, stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn run(cmd: std::process::Command) -> (i32, String, String) {
+    run_with_stdin(cmd, b"")
+}

@@ -1,0 +1,93 @@
+//! `gwctl doctor`: the config file, the secret stores that answer here, and each profile's
+//! secret, without ever printing one.
+
+use std::fmt::Write as _;
+
+use crate::error::Error;
+use crate::profile::config::ConfigFile;
+use crate::profile::store::{self, KeyringBackend, KeyringStore, PASSPHRASE_VAR, SecretStore, StoreError, StoreSpec};
+
+pub fn run(cf: &ConfigFile) -> Result<(), Error> {
+    let mut out = String::new();
+    let _ = writeln!(out, "config file: {}", cf.path.display());
+    match std::fs::metadata(&cf.path) {
+        Ok(meta) => {
+            let _ = writeln!(out, "  exists, {} bytes{}", meta.len(), permissions_note(&meta));
+        }
+        Err(_) => {
+            let _ = writeln!(out, "  not created yet (gwctl profile add creates it)");
+        }
+    }
+    let config = cf.load()?;
+    let _ = writeln!(
+        out,
+        "  {} profile(s); default: {}",
+        config.profiles.len(),
+        config.default_profile.as_deref().unwrap_or("(none)")
+    );
+
+    let _ = writeln!(out, "secret stores:");
+    for backend in KeyringBackend::ALL {
+        if !backend.supported_here() {
+            continue;
+        }
+        let state = match KeyringStore::new(backend).probe() {
+            Ok(latency) => format!("available (a write, read and delete took {:.1} ms)", latency.as_secs_f64() * 1e3),
+            Err(StoreError::Unavailable { reason, .. }) => format!("unavailable: {reason}"),
+            Err(e) => format!("unavailable: {e}"),
+        };
+        let note = if backend == KeyringBackend::Keyutils { " [kernel memory: lost at reboot]" } else { "" };
+        let _ = writeln!(out, "  {:<15} {state}{note}", backend.name());
+    }
+    let passphrase = if std::env::var_os(PASSPHRASE_VAR).is_some_and(|v| !v.is_empty()) {
+        format!("{PASSPHRASE_VAR} is set")
+    } else {
+        format!("passphrase from a prompt ({PASSPHRASE_VAR} is not set)")
+    };
+    let _ = writeln!(out, "  {:<15} {} ({passphrase})", "file", cf.dir().join("secrets").display());
+    let _ = writeln!(out, "  {:<15} always available: read at use", "env:VAR");
+    let _ = writeln!(out, "  {:<15} always available: run at use", "command:CMD");
+    if let Some(default) = KeyringBackend::platform_default() {
+        let _ = writeln!(out, "  (auto means {} here)", default.name());
+    }
+
+    if !config.profiles.is_empty() {
+        let _ = writeln!(out, "profiles:");
+    }
+    for (name, p) in &config.profiles {
+        let state = match &p.store {
+            StoreSpec::Command(_) => "secret printed by the command at use (not run here)".to_string(),
+            StoreSpec::File => {
+                let path = cf.dir().join("secrets").join(format!("{name}.age"));
+                if path.exists() {
+                    format!("secret file present ({})", path.display())
+                } else {
+                    "secret file MISSING".into()
+                }
+            }
+            spec => match store::open(spec, &cf.dir()).and_then(|s| s.get(name)) {
+                Ok(_) => "secret present".into(),
+                Err(StoreError::NotFound { .. }) => "secret MISSING".into(),
+                Err(e) => format!("secret unreadable: {e}"),
+            },
+        };
+        let _ = writeln!(out, "  {name:<16} {:<8} {:<16} {state}", p.auth.to_string(), p.store.to_string());
+    }
+    super::print(&out)
+}
+
+#[cfg(unix)]
+fn permissions_note(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        format!(", mode {mode:o}: WARNING, readable by others (gwctl writes 600)")
+    } else {
+        format!(", mode {mode:o}")
+    }
+}
+
+#[cfg(not(unix))]
+fn permissions_note(_meta: &std::fs::Metadata) -> String {
+    String::new()
+}

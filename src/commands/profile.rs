@@ -1,0 +1,513 @@
+//! `gwctl profile …`: add, list, show, edit, remove, use, import.
+
+use std::io::{IsTerminal, Read};
+
+use zeroize::Zeroizing;
+
+use crate::auth::{self, AuthScheme};
+use crate::cli::{ImportAwsArgs, ImportSource, JwtArgs, ProfileCommand, ProfileFields};
+use crate::error::Error;
+use crate::log::verbose;
+use crate::profile::config::ConfigFile;
+use crate::profile::credentials::ProfileCredentials;
+use crate::profile::resolve::options_from_profile;
+use crate::profile::store::{self, Secret, SecretStore, StoreError, StoreSpec};
+use crate::profile::{self, Gateway, JwtProfile, Profile, ProfileError, aws_import, check_name};
+
+pub fn run(cmd: ProfileCommand, cf: &ConfigFile) -> Result<(), Error> {
+    match cmd {
+        ProfileCommand::Add(a) => add(cf, &a.name, &a.fields, a.yes),
+        ProfileCommand::List(a) => list(cf, &a.format),
+        ProfileCommand::Show(a) => show(cf, &a.name, &a.format),
+        ProfileCommand::Edit(a) => edit(cf, &a.name, &a.fields),
+        ProfileCommand::Remove(a) => remove(cf, &a.name, a.yes),
+        ProfileCommand::Use(a) => use_profile(cf, &a.name),
+        ProfileCommand::Import(ImportSource::Aws(a)) => import_aws(cf, &a),
+    }
+}
+
+/// Prompts only when a person is there: standard input and standard error both terminals.
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+fn prompt_err(e: dialoguer::Error) -> Error {
+    Error::Input(format!("cannot read from the terminal: {e}"))
+}
+
+fn confirm(question: &str) -> Result<bool, Error> {
+    dialoguer::Confirm::new().with_prompt(question).default(false).interact().map_err(prompt_err)
+}
+
+/// Asks before overwriting; without a terminal, `--yes` is required.
+fn check_overwrite(cf: &ConfigFile, name: &str, yes: bool) -> Result<Option<Profile>, Error> {
+    let config = cf.load()?;
+    let Some(old) = config.profiles.get(name).cloned() else { return Ok(None) };
+    if yes {
+        return Ok(Some(old));
+    }
+    if interactive() && confirm(&format!("Profile {name:?} exists. Overwrite it?"))? {
+        return Ok(Some(old));
+    }
+    Err(ProfileError::Exists(name.into()).into())
+}
+
+fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), Error> {
+    check_name(name)?;
+    let old = check_overwrite(cf, name, yes)?;
+    let auth = match f.auth {
+        Some(a) => a,
+        None if interactive() => {
+            let i = dialoguer::Select::new()
+                .with_prompt("Authentication scheme")
+                .items(AuthScheme::NAMES)
+                .default(0)
+                .interact()
+                .map_err(prompt_err)?;
+            AuthScheme::NAMES[i].parse()?
+        }
+        None => return Err(Error::Usage("--auth is required (there is no terminal to ask on)".into())),
+    };
+    let spec: StoreSpec = f.store.as_deref().unwrap_or("auto").parse()?;
+    let mut profile = Profile::new(auth, spec.clone());
+    apply_fields(&mut profile, f)?;
+    ask_missing_fields(&mut profile)?;
+    let store = open_store(&spec, cf)?;
+    profile.store = store.spec();
+    profile.validate()?;
+    let secret = obtain_secret(f, &profile, store.as_ref(), name, true)?;
+    commit_new(cf, name, profile, secret, store.as_ref(), old)
+}
+
+/// Stores the secret, then writes the config; if the config write fails, a secret that was
+/// just stored is removed again, so nothing is left half-done.
+fn commit_new(
+    cf: &ConfigFile,
+    name: &str,
+    profile: Profile,
+    secret: Option<Secret>,
+    store: &dyn SecretStore,
+    old: Option<Profile>,
+) -> Result<(), Error> {
+    if let Some(s) = &secret {
+        check_secret(name, &profile, s)?;
+        let t = std::time::Instant::now();
+        store.set(name, s)?;
+        verbose(format_args!(
+            "stored the secret of {name:?} in {} ({:.1} ms)",
+            store.spec(),
+            t.elapsed().as_secs_f64() * 1e3
+        ));
+    }
+    let became_default = cf.update(|c| {
+        c.profiles.insert(name.to_string(), profile.clone());
+        let first = c.default_profile.is_none();
+        if first {
+            c.default_profile = Some(name.to_string());
+        }
+        Ok(first)
+    });
+    let became_default = match became_default {
+        Ok(d) => d,
+        Err(e) => {
+            let same_store_before = old.as_ref().is_some_and(|o| o.store == profile.store);
+            if secret.is_some() && !same_store_before {
+                let _ = store.delete(name);
+            }
+            return Err(e.into());
+        }
+    };
+    if let Some(old) = old.filter(|o| o.store != profile.store) {
+        forget_old_secret(cf, name, &old.store);
+    }
+    verbose(format_args!("wrote {}", cf.path.display()));
+    eprintln!(
+        "gwctl: profile {name:?} saved ({}, secret {}){}",
+        profile.auth,
+        match &profile.store {
+            StoreSpec::Env(v) => format!("read from ${v} at use"),
+            StoreSpec::Command(_) => "printed by its command at use".into(),
+            s => format!("in {s}"),
+        },
+        if became_default { "; it is the default profile" } else { "" }
+    );
+    Ok(())
+}
+
+fn forget_old_secret(cf: &ConfigFile, name: &str, spec: &StoreSpec) {
+    if let Ok(old_store) = store::open(spec, &cf.dir())
+        && old_store.writable()
+        && let Err(e) = old_store.delete(name)
+    {
+        eprintln!("gwctl: warning: could not delete the old secret of {name:?} from {spec}: {e}");
+    }
+}
+
+fn open_store(spec: &StoreSpec, cf: &ConfigFile) -> Result<Box<dyn SecretStore>, Error> {
+    if *spec == StoreSpec::Auto {
+        let (store, latency) = store::resolve_auto(&cf.dir())?;
+        verbose(format_args!("store auto: {} answered in {:.1} ms", store.spec(), latency.as_secs_f64() * 1e3));
+        return Ok(store);
+    }
+    Ok(store::open(spec, &cf.dir())?)
+}
+
+fn apply_fields(p: &mut Profile, f: &ProfileFields) -> Result<(), Error> {
+    let set = |dst: &mut Option<String>, src: &Option<String>| {
+        if let Some(v) = src {
+            *dst = if v.is_empty() { None } else { Some(v.clone()) };
+        }
+    };
+    set(&mut p.url, &f.url);
+    set(&mut p.username, &f.username);
+    set(&mut p.access_key_id, &f.access_key_id);
+    set(&mut p.region, &f.region);
+    set(&mut p.service, &f.service);
+    if let Some(g) = &f.gateway {
+        p.gateway = Gateway::parse(g);
+    }
+    if let Some(a) = f.auth {
+        p.auth = a;
+    }
+    apply_jwt(p, &f.jwt)?;
+    if p.auth != AuthScheme::Jwt && p.jwt.is_some() {
+        return Err(Error::Usage(format!("JWT options (--alg, --iss, …) cannot be used with --auth {}", p.auth)));
+    }
+    if let Some(u) = &p.username
+        && u.contains(':')
+    {
+        return Err(Error::Input("a Basic user name must not contain ':'".into()));
+    }
+    Ok(())
+}
+
+fn apply_jwt(p: &mut Profile, j: &JwtArgs) -> Result<(), Error> {
+    let any = j.alg.is_some()
+        || j.iss.is_some()
+        || j.sub.is_some()
+        || !j.aud.is_empty()
+        || j.ttl.is_some()
+        || j.kid.is_some()
+        || !j.claim.is_empty()
+        || j.no_jti;
+    if !any {
+        return Ok(());
+    }
+    let jp = p.jwt.get_or_insert_with(JwtProfile::default);
+    if let Some(v) = &j.alg {
+        jp.alg = Some(v.clone());
+    }
+    if let Some(v) = &j.iss {
+        jp.iss = Some(v.clone());
+    }
+    if let Some(v) = &j.sub {
+        jp.sub = Some(v.clone());
+    }
+    if !j.aud.is_empty() {
+        jp.aud = j.aud.clone();
+    }
+    if let Some(v) = &j.ttl {
+        auth::parse_duration_secs(v)?;
+        jp.ttl = Some(v.clone());
+    }
+    if let Some(v) = &j.kid {
+        jp.kid = Some(v.clone());
+    }
+    for c in &j.claim {
+        let (k, v) = auth::parse_claim(c)?;
+        jp.claims.insert(k, v);
+    }
+    if j.no_jti {
+        jp.no_jti = true;
+    }
+    Ok(())
+}
+
+/// On a terminal, asks for the non-secret fields the scheme needs.
+fn ask_missing_fields(p: &mut Profile) -> Result<(), Error> {
+    if !interactive() {
+        return Ok(());
+    }
+    let ask = |label: &str| -> Result<String, Error> {
+        dialoguer::Input::<String>::new().with_prompt(label).interact_text().map_err(prompt_err)
+    };
+    match p.auth {
+        AuthScheme::Basic if p.username.is_none() => p.username = Some(ask("User name")?),
+        AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei
+            if p.access_key_id.is_none() && !matches!(p.store, StoreSpec::Command(_)) =>
+        {
+            p.access_key_id = Some(ask("Access key id")?)
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The secret for a profile: `--key-file`, `--secret-stdin`, or a hidden prompt. `required`:
+/// a new profile in a writable store must get one.
+fn obtain_secret(
+    f: &ProfileFields,
+    p: &Profile,
+    store: &dyn SecretStore,
+    name: &str,
+    required: bool,
+) -> Result<Option<Secret>, Error> {
+    let given = if let Some(path) = &f.key_file {
+        if p.auth != AuthScheme::Jwt {
+            return Err(Error::Usage("--key-file is for --auth jwt (a PEM private key)".into()));
+        }
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::io(format!("cannot read key file {}", path.display()), e))?;
+        Some(Zeroizing::new(bytes))
+    } else if f.secret_stdin {
+        let mut buf = Zeroizing::new(Vec::new());
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io("cannot read the secret from standard input", e))?;
+        if buf.ends_with(b"\n") {
+            buf.pop();
+            if buf.ends_with(b"\r") {
+                buf.pop();
+            }
+        }
+        if buf.is_empty() {
+            return Err(Error::Input("--secret-stdin: standard input was empty".into()));
+        }
+        Some(buf)
+    } else {
+        None
+    };
+    if given.is_some() && !store.writable() {
+        // The store says why (read at use) and what to do instead.
+        store.set(name, b"")?;
+    }
+    if given.is_some() || !store.writable() || !required {
+        return Ok(given);
+    }
+    if !interactive() {
+        return Err(ProfileError::NeedsTerminal(
+            "no secret given: pipe it in with --secret-stdin (or --key-file for jwt); there is no terminal to prompt on"
+                .into(),
+        )
+        .into());
+    }
+    let what = match p.auth {
+        AuthScheme::Basic => "Password",
+        AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => "Secret access key",
+        AuthScheme::Jwt => "JWT HMAC secret (for a PEM key use --key-file)",
+        AuthScheme::Bearer => "Token",
+    };
+    let s = dialoguer::Password::new().with_prompt(what).interact().map_err(prompt_err)?;
+    if s.is_empty() {
+        return Err(Error::Input("the secret is empty".into()));
+    }
+    Ok(Some(Zeroizing::new(s.into_bytes())))
+}
+
+/// Checks a secret against the scheme before storing it (a PEM for the wrong algorithm, a
+/// secret that is not text), so a bad key fails at `add` rather than at first use.
+fn check_secret(name: &str, p: &Profile, secret: &Secret) -> Result<(), Error> {
+    match p.auth {
+        AuthScheme::Jwt | AuthScheme::Basic => {
+            let options = options_from_profile(p)?;
+            let creds = ProfileCredentials::with_secret(name.to_string(), p.clone(), secret.clone());
+            auth::build_signer(&options, &creds, "localhost").map(drop)
+        }
+        _ => {
+            std::str::from_utf8(secret).map(drop).map_err(|_| Error::Input("the secret is not valid UTF-8 text".into()))
+        }
+    }
+}
+
+fn list(cf: &ConfigFile, format: &str) -> Result<(), Error> {
+    let c = cf.load()?;
+    let default = c.default_profile.as_deref();
+    if format == "json" {
+        let items: Vec<serde_json::Value> =
+            c.profiles.iter().map(|(name, p)| profile_json(name, p, Some(name.as_str()) == default, None)).collect();
+        return super::print(&format!("{}\n", serde_json::Value::from(items)));
+    }
+    if c.profiles.is_empty() {
+        eprintln!("gwctl: no profiles yet (gwctl profile add NAME --auth …)");
+        return Ok(());
+    }
+    let rows: Vec<[String; 4]> = c
+        .profiles
+        .iter()
+        .map(|(n, p)| {
+            let mark = if Some(n.as_str()) == default { "* " } else { "  " };
+            [format!("{mark}{n}"), p.auth.to_string(), p.store.to_string(), p.url.clone().unwrap_or_default()]
+        })
+        .collect();
+    let header = ["  NAME".to_string(), "AUTH".into(), "STORE".into(), "URL".into()];
+    let widths: Vec<usize> = (0..4)
+        .map(|i| rows.iter().chain(std::iter::once(&header)).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in std::iter::once(&header).chain(rows.iter()) {
+        let line = (0..4).map(|i| format!("{:w$}", r[i], w = widths[i])).collect::<Vec<_>>().join("  ");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    super::print(&out)
+}
+
+/// A profile's non-secret fields as JSON (snake_case keys), led by its name.
+fn profile_json(name: &str, p: &Profile, is_default: bool, secret: Option<String>) -> serde_json::Value {
+    let mut o = serde_json::Map::new();
+    o.insert("name".into(), name.into());
+    o.insert("default".into(), is_default.into());
+    if let serde_json::Value::Object(fields) = serde_json::to_value(p).expect("profiles serialise") {
+        o.extend(fields);
+    }
+    if let Some(s) = secret {
+        o.insert("secret".into(), s.into());
+    }
+    o.into()
+}
+
+/// The secret as `show` prints it: masked, or why it cannot be read.
+fn secret_summary(cf: &ConfigFile, name: &str, p: &Profile) -> String {
+    if let StoreSpec::Command(_) = p.store {
+        return "(printed by the command at use)".into();
+    }
+    let store = match store::open(&p.store, &cf.dir()) {
+        Ok(s) => s,
+        Err(e) => return format!("(unavailable: {e})"),
+    };
+    match store.get(name) {
+        Ok(s) => profile::mask(&s),
+        Err(StoreError::NotFound { .. }) => "(missing)".into(),
+        Err(e) => format!("(unavailable: {e})"),
+    }
+}
+
+fn show(cf: &ConfigFile, name: &str, format: &str) -> Result<(), Error> {
+    let c = cf.load()?;
+    let p = c.get(name)?;
+    let is_default = c.default_profile.as_deref() == Some(name);
+    let secret = secret_summary(cf, name, p);
+    if format == "json" {
+        return super::print(&format!("{}\n", profile_json(name, p, is_default, Some(secret))));
+    }
+    let body = toml::to_string(p).map_err(|e| Error::Input(format!("cannot print the profile: {e}")))?;
+    super::print(&format!("# profile {name}{}\n{body}# secret: {secret}\n", if is_default { " (default)" } else { "" }))
+}
+
+fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
+    let config = cf.load()?;
+    let old = config.get(name)?.clone();
+    let mut p = old.clone();
+    apply_fields(&mut p, f)?;
+    let old_store = store::open(&old.store, &cf.dir())?;
+    let new_store = match &f.store {
+        Some(spec) => open_store(&spec.parse()?, cf)?,
+        None => store::open(&old.store, &cf.dir())?,
+    };
+    p.store = new_store.spec();
+    p.validate()?;
+    let moved = p.store != old.store;
+    let mut secret = obtain_secret(f, &p, new_store.as_ref(), name, false)?;
+    if secret.is_none() && new_store.writable() {
+        if p.auth != old.auth {
+            return Err(Error::Usage(format!(
+                "changing the scheme from {} to {} needs the new secret: pass --secret-stdin (or --key-file)",
+                old.auth, p.auth
+            )));
+        }
+        if moved {
+            if !old_store.writable() {
+                return Err(Error::Usage(format!(
+                    "moving {name:?} from {} to {} needs the secret: pass --secret-stdin",
+                    old.store, p.store
+                )));
+            }
+            secret = Some(old_store.get(name)?);
+        }
+    }
+    if let Some(s) = &secret {
+        check_secret(name, &p, s)?;
+        new_store.set(name, s)?;
+    }
+    cf.update(|c| {
+        c.get(name)?;
+        c.profiles.insert(name.to_string(), p.clone());
+        Ok(())
+    })?;
+    if moved {
+        forget_old_secret(cf, name, &old.store);
+    }
+    eprintln!("gwctl: profile {name:?} updated");
+    Ok(())
+}
+
+fn remove(cf: &ConfigFile, name: &str, yes: bool) -> Result<(), Error> {
+    let config = cf.load()?;
+    let p = config.get(name)?.clone();
+    if !yes {
+        if !interactive() {
+            return Err(ProfileError::NeedsTerminal(format!(
+                "pass --yes to remove profile {name:?} (there is no terminal to confirm on)"
+            ))
+            .into());
+        }
+        if !confirm(&format!("Remove profile {name:?} and its secret in {}?", p.store))? {
+            eprintln!("gwctl: nothing removed");
+            return Ok(());
+        }
+    }
+    let store = store::open(&p.store, &cf.dir())?;
+    if store.writable() {
+        // The secret goes first: if the store cannot be reached the profile stays, intact.
+        let existed = store.delete(name)?;
+        verbose(format_args!(
+            "deleted the secret of {name:?} from {} (it {})",
+            p.store,
+            if existed { "existed" } else { "was already gone" }
+        ));
+    }
+    cf.update(|c| {
+        c.profiles.remove(name);
+        if c.default_profile.as_deref() == Some(name) {
+            c.default_profile = None;
+        }
+        Ok(())
+    })?;
+    eprintln!("gwctl: profile {name:?} removed");
+    Ok(())
+}
+
+fn use_profile(cf: &ConfigFile, name: &str) -> Result<(), Error> {
+    cf.update(|c| {
+        c.get(name)?;
+        c.default_profile = Some(name.to_string());
+        Ok(())
+    })?;
+    eprintln!("gwctl: {name:?} is now the default profile");
+    Ok(())
+}
+
+fn import_aws(cf: &ConfigFile, a: &ImportAwsArgs) -> Result<(), Error> {
+    let imported = match &a.aws_profile {
+        Some(p) => aws_import::from_files(p)?,
+        None => match aws_import::from_env() {
+            Some(i) => i,
+            None => aws_import::from_files("default")?,
+        },
+    };
+    let name = a.name.clone().or_else(|| a.aws_profile.clone()).unwrap_or_else(|| "aws".into());
+    check_name(&name)?;
+    let old = check_overwrite(cf, &name, a.yes)?;
+    let spec: StoreSpec = a.store.as_deref().unwrap_or("auto").parse()?;
+    let store = open_store(&spec, cf)?;
+    if !store.writable() {
+        return Err(Error::Usage(format!("import needs a store gwctl can write to, not {spec}")));
+    }
+    let mut profile = Profile::new(AuthScheme::Sigv4, store.spec());
+    profile.access_key_id = Some(imported.access_key_id.clone());
+    profile.region = imported.region.clone();
+    profile.service = a.service.clone();
+    profile.validate()?;
+    eprintln!("gwctl: importing access key {} from {}", imported.access_key_id, imported.source);
+    commit_new(cf, &name, profile, Some(imported.stored_secret()), store.as_ref(), old)
+}

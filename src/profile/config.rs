@@ -1,0 +1,154 @@
+//! The config file: TOML at the platform config dir (`$XDG_CONFIG_HOME/gwctl/config.toml` on
+//! Linux), or `--config`/`GWCTL_CONFIG`. Writes are atomic (temporary file + rename), mode
+//! 0600, and serialised between processes by a lock file. It never holds a secret.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Profile, ProfileError};
+
+const HEADER: &str = "# gwctl configuration. Secrets are not stored here: each profile's `store` says where its\n\
+                      # secret is. Edit with `gwctl profile …`; hand edits are kept if they parse.\n\n";
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Config {
+    pub fn get(&self, name: &str) -> Result<&Profile, ProfileError> {
+        self.profiles.get(name).ok_or_else(|| ProfileError::Unknown { name: name.into(), known: self.names() })
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.profiles.keys().cloned().collect()
+    }
+}
+
+/// Where the config file is, and its operations.
+#[derive(Clone, Debug)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+}
+
+impl ConfigFile {
+    /// `explicit` (from `--config` or `GWCTL_CONFIG`), else the platform config dir.
+    pub fn locate(explicit: Option<PathBuf>) -> Result<Self, ProfileError> {
+        if let Some(path) = explicit {
+            return Ok(Self { path });
+        }
+        let dirs = directories::ProjectDirs::from("", "", "gwctl").ok_or_else(|| {
+            ProfileError::Invalid("cannot find a home directory for the config file: pass --config PATH".into())
+        })?;
+        Ok(Self { path: dirs.config_dir().join("config.toml") })
+    }
+
+    /// The directory holding the config (and the file store's `secrets/`).
+    pub fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// Reads the config; a missing file is an empty config.
+    pub fn load(&self) -> Result<Config, ProfileError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(self.io("cannot read config file", source)),
+        };
+        parse(&text, &self.path)
+    }
+
+    /// Locks the config against other gwctl processes, reads it, applies `change` and writes
+    /// it back atomically. When `change` or the parse fails, nothing is written.
+    pub fn update<T>(&self, change: impl FnOnce(&mut Config) -> Result<T, ProfileError>) -> Result<T, ProfileError> {
+        let dir = self.dir();
+        std::fs::create_dir_all(&dir).map_err(|e| self.io("cannot create config directory", e))?;
+        let _lock = self.lock()?;
+        let mut config = self.load()?;
+        let out = change(&mut config)?;
+        let text = format!(
+            "{HEADER}{}",
+            toml::to_string(&config).map_err(|e| ProfileError::Invalid(format!("cannot write the config: {e}")))?
+        );
+        super::private_file::write(&dir, &self.path, text.as_bytes())
+            .map_err(|e| self.io("cannot write config file", e))?;
+        Ok(out)
+    }
+
+    fn lock(&self) -> Result<File, ProfileError> {
+        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "config".into());
+        let lock_path = self.dir().join(format!(".{name}.lock"));
+        let file = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| {
+            ProfileError::Io { what: "cannot open lock file", path: lock_path.display().to_string(), source: e }
+        })?;
+        file.lock().map_err(|e| ProfileError::Io {
+            what: "cannot lock",
+            path: lock_path.display().to_string(),
+            source: e,
+        })?;
+        Ok(file)
+    }
+
+    fn io(&self, what: &'static str, source: std::io::Error) -> ProfileError {
+        ProfileError::Io { what, path: self.path.display().to_string(), source }
+    }
+}
+
+/// Parses config text; errors name the file and line.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ProfileError> {
+    toml::from_str::<Config>(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+        ProfileError::Corrupt {
+            path: path.display().to_string(),
+            line,
+            message: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::AuthScheme;
+    use crate::profile::store::StoreSpec;
+
+    #[test]
+    fn round_trip_and_errors_with_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let cf = ConfigFile { path: dir.path().join("c/config.toml") };
+        assert_eq!(cf.load().unwrap(), Config::default());
+        cf.update(|c| {
+            let mut p = Profile::new(AuthScheme::Sigv4, StoreSpec::Env("X".into()));
+            p.access_key_id = Some("AK".into());
+            c.profiles.insert("prod".into(), p);
+            c.default_profile = Some("prod".into());
+            Ok(())
+        })
+        .unwrap();
+        let c = cf.load().unwrap();
+        assert_eq!(c.get("prod").unwrap().access_key_id.as_deref(), Some("AK"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&cf.path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+
+        std::fs::write(&cf.path, "[profiles.a]\nauth = \"sigv4\"\nstore = \"env:X\"\nregoin = \"x\"\n").unwrap();
+        let e = cf.load().unwrap_err().to_string();
+        assert!(e.contains("line 4") && e.contains("regoin"), "{e}");
+        // A failed update leaves the file untouched.
+        let before = std::fs::read(&cf.path).unwrap();
+        assert!(cf.update(|_| Ok(())).is_err());
+        assert_eq!(std::fs::read(&cf.path).unwrap(), before);
+    }
+}

@@ -1,0 +1,199 @@
+//! Secret stores behind one trait. A profile names its store; the secret lives there and
+//! nowhere else (never in the config file, argv or a log).
+//!
+//! | spec | store | writable |
+//! | --- | --- | --- |
+//! | `secret-service` | Secret Service over D-Bus (GNOME Keyring, KWallet), Linux/BSD | yes |
+//! | `keyutils` | the Linux kernel keyring (session; lost at reboot) | yes |
+//! | `keychain` | macOS Keychain | yes |
+//! | `wincred` | Windows Credential Manager | yes |
+//! | `file` | an age-encrypted file per profile, passphrase from a prompt or `GWCTL_FILE_PASSPHRASE` | yes |
+//! | `env:VAR` | the environment variable `VAR`, read at use | no |
+//! | `command:CMD` | what `CMD` prints (like AWS `credential_process`, `pass`, `op read`) | no |
+
+mod command;
+mod env;
+mod file;
+mod keyring;
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+pub use command::CommandStore;
+pub use env::EnvStore;
+pub use file::{FileStore, PASSPHRASE_VAR};
+pub use keyring::{KeyringBackend, KeyringStore};
+
+/// The secret bytes, wiped from memory when dropped.
+pub type Secret = Zeroizing<Vec<u8>>;
+
+/// The keyring service name under which gwctl files its entries (user = profile name).
+pub const KEYRING_SERVICE: &str = "gwctl";
+
+/// How long one keyring call may take before gwctl gives up (a D-Bus call must not hang
+/// the CLI). `GWCTL_KEYRING_TIMEOUT` (seconds) overrides it.
+pub fn keyring_timeout() -> Duration {
+    std::env::var("GWCTL_KEYRING_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| *s > 0.0 && s.is_finite())
+        .map(Duration::from_secs_f64)
+        .unwrap_or(Duration::from_secs(10))
+}
+
+/// Which store a profile uses, as written in the config file and given to `--store`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreSpec {
+    /// The platform keyring, probed: resolved to a concrete store when a profile is added.
+    Auto,
+    Keyring(KeyringBackend),
+    File,
+    Env(String),
+    Command(String),
+}
+
+impl StoreSpec {
+    pub const HELP: &'static str = "auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD";
+}
+
+impl fmt::Display for StoreSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreSpec::Auto => f.write_str("auto"),
+            StoreSpec::Keyring(b) => f.write_str(b.name()),
+            StoreSpec::File => f.write_str("file"),
+            StoreSpec::Env(v) => write!(f, "env:{v}"),
+            StoreSpec::Command(c) => write!(f, "command:{c}"),
+        }
+    }
+}
+
+impl FromStr for StoreSpec {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, StoreError> {
+        if let Some(var) = s.strip_prefix("env:") {
+            let ok = !var.is_empty() && var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            return if ok {
+                Ok(StoreSpec::Env(var.to_string()))
+            } else {
+                Err(StoreError::BadSpec(format!("env:{var} is not a valid variable name")))
+            };
+        }
+        if let Some(cmd) = s.strip_prefix("command:") {
+            return if cmd.trim().is_empty() {
+                Err(StoreError::BadSpec("command: needs a command, e.g. command:pass show gwctl/prod".into()))
+            } else {
+                Ok(StoreSpec::Command(cmd.to_string()))
+            };
+        }
+        match s {
+            "auto" => Ok(StoreSpec::Auto),
+            "file" => Ok(StoreSpec::File),
+            other => KeyringBackend::from_name(other)
+                .map(StoreSpec::Keyring)
+                .ok_or_else(|| StoreError::BadSpec(format!("unknown store {other:?} (expected {})", StoreSpec::HELP))),
+        }
+    }
+}
+
+impl serde::Serialize for StoreSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoreSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Store failures. Messages name the store and profile, never the secret.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    BadSpec(String),
+    #[error("no secret for profile {profile:?} in {store}")]
+    NotFound { store: String, profile: String },
+    #[error("{store} is not available: {reason}")]
+    Unavailable { store: String, reason: String },
+    #[error("{store} did not answer within {secs:.0} s (is the keyring daemon running and unlocked?)")]
+    Timeout { store: String, secs: f64 },
+    #[error("{store} is read-only: {hint}")]
+    ReadOnly { store: String, hint: String },
+    #[error("wrong passphrase for the file store ({path})")]
+    WrongPassphrase { path: String },
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// One place secrets live.
+pub trait SecretStore {
+    /// The spec, as written in the config (`secret-service`, `env:VAR` …).
+    fn spec(&self) -> StoreSpec;
+    fn get(&self, profile: &str) -> Result<Secret, StoreError>;
+    fn set(&self, profile: &str, secret: &[u8]) -> Result<(), StoreError>;
+    /// Deletes the secret; `Ok(false)` when there was none.
+    fn delete(&self, profile: &str) -> Result<bool, StoreError>;
+    /// A real operation that proves the store answers; returns its latency.
+    fn probe(&self) -> Result<Duration, StoreError>;
+    /// Whether gwctl writes secrets here (`env:` and `command:` are read at use only).
+    fn writable(&self) -> bool {
+        true
+    }
+}
+
+/// Opens the store a spec names. `config_dir` locates the file store.
+pub fn open(spec: &StoreSpec, config_dir: &Path) -> Result<Box<dyn SecretStore>, StoreError> {
+    Ok(match spec {
+        StoreSpec::Auto => return resolve_auto(config_dir).map(|(s, _)| s),
+        StoreSpec::Keyring(b) => Box::new(KeyringStore::new(*b)),
+        StoreSpec::File => Box::new(FileStore::new(config_dir.join("secrets"))),
+        StoreSpec::Env(var) => Box::new(EnvStore::new(var.clone())),
+        StoreSpec::Command(cmd) => Box::new(CommandStore::new(cmd.clone())),
+    })
+}
+
+/// `auto`: the platform keyring, if a real operation on it succeeds. Never falls back to a
+/// non-persistent or plaintext store by itself.
+pub fn resolve_auto(_config_dir: &Path) -> Result<(Box<dyn SecretStore>, Duration), StoreError> {
+    let Some(backend) = KeyringBackend::platform_default() else {
+        return Err(StoreError::Unavailable {
+            store: "auto".into(),
+            reason: "this platform has no supported keyring; choose --store file, env:VAR or command:CMD".into(),
+        });
+    };
+    let store = KeyringStore::new(backend);
+    match store.probe() {
+        Ok(latency) => Ok((Box::new(store), latency)),
+        Err(e) => Err(StoreError::Unavailable {
+            store: "auto".into(),
+            reason: format!(
+                "{e}; choose a store explicitly: --store file (encrypted file, for headless machines), \
+                 --store keyutils (kernel keyring, lost at reboot), env:VAR or command:CMD"
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_round_trip() {
+        for s in
+            ["auto", "secret-service", "keyutils", "keychain", "wincred", "file", "env:MY_KEY", "command:pass show x"]
+        {
+            assert_eq!(s.parse::<StoreSpec>().unwrap().to_string(), s);
+        }
+        for bad in ["", "env:", "env:A-B", "command: ", "vault"] {
+            assert!(bad.parse::<StoreSpec>().is_err(), "{bad}");
+        }
+    }
+}
