@@ -40,6 +40,12 @@ pub enum Command {
     /// Check the config file, the secret stores available here and each profile's secret
     #[command(after_help = "Example:\n  gwctl doctor")]
     Doctor,
+    /// Call a gateway route or a model endpoint, signed, and print the answer (streaming live)
+    #[command(subcommand)]
+    Invoke(InvokeCommand),
+    /// List or show the routes (endpoints) of an MLflow gateway
+    #[command(subcommand)]
+    Routes(RoutesCommand),
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -121,13 +127,8 @@ pub struct SignArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "SigV4 options")]
 pub struct SigV4Args {
-    /// SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]
-    #[arg(long, value_name = "SERVICE")]
-    pub service: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 
     /// Print a presigned URL (query-string auth) instead of headers
     #[arg(long)]
@@ -136,6 +137,19 @@ pub struct SigV4Args {
     /// Presigned URL lifetime in seconds, at most 604800 (7 days)
     #[arg(long, value_name = "SECONDS", requires = "presign", default_value_t = 900)]
     pub expires: u64,
+}
+
+/// SigV4/AK-SK settings that override a profile's for one call.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "SigV4 options")]
+pub struct ScopeArgs {
+    /// SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
 
     /// Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)
     #[arg(long)]
@@ -356,4 +370,225 @@ pub struct ImportAwsArgs {
     /// Overwrite an existing profile without asking
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvokeCommand {
+    /// Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)
+    #[command(after_help = INVOKE_ROUTE_EXAMPLES)]
+    Route(InvokeRouteArgs),
+    /// Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)
+    #[command(after_help = INVOKE_ENDPOINT_EXAMPLES)]
+    Endpoint(InvokeEndpointArgs),
+}
+
+const INVOKE_ROUTE_EXAMPLES: &str = "\
+Examples:
+  gwctl invoke route chat --profile dev --prompt 'Say hi' --param max_tokens=32
+  gwctl invoke route chat --profile dev --stream --system 'Be brief' --prompt 'Tell me a joke'
+  gwctl invoke route embed --profile dev --kind embeddings --prompt 'hello' --format json
+  gwctl invoke route chat --profile dev -d '{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}'";
+
+const INVOKE_ENDPOINT_EXAMPLES: &str = "\
+Examples:
+  gwctl invoke endpoint https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/my-ep/invocations \\
+      --profile aws -d @payload.json
+  gwctl invoke endpoint http://127.0.0.1:5001/invocations --input-csv rows.csv
+  gwctl invoke endpoint https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1:0/invoke \\
+      --profile aws -d @claude.json";
+
+#[derive(Debug, Args)]
+pub struct InvokeRouteArgs {
+    /// Route (endpoint) name
+    pub name: String,
+
+    /// URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations),
+    /// tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME)
+    /// [default: tracking-server for --gateway mlflow-server profiles, else endpoints]
+    #[arg(long, value_name = "STYLE", value_parser = PossibleValuesParser::new(crate::gateway::mlflow::RouteStyle::NAMES))]
+    pub style: Option<String>,
+
+    /// What the route does, for --prompt: chat, completions, embeddings [default: asked of the gateway, else chat]
+    #[arg(long, value_name = "KIND", value_parser = PossibleValuesParser::new(crate::gateway::mlflow::RouteKind::NAMES))]
+    pub kind: Option<String>,
+
+    #[command(flatten)]
+    pub common: InvokeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InvokeEndpointArgs {
+    /// Endpoint URL; a path (/invocations) joins the profile's url
+    #[arg(value_name = "URL")]
+    pub endpoint: String,
+
+    /// MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["input_csv", "data", "prompt"])]
+    pub input_json: Option<PathBuf>,
+
+    /// MLflow model serving: a CSV file with a header row (→ dataframe_split)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["data", "prompt"])]
+    pub input_csv: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: InvokeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InvokeArgs {
+    /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Authentication scheme with credentials from the environment (no profile)
+    #[arg(
+        long,
+        value_name = "SCHEME",
+        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
+    )]
+    pub auth: Option<AuthScheme>,
+
+    /// Base URL, overriding the profile's
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// HTTP method [default: POST with a body, else GET]
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// Add a header, 'Name: value' (repeatable; signed with the request)
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+
+    /// Body: DATA as given, @FILE or @- (standard input)
+    #[arg(
+        short = 'd',
+        long = "data",
+        value_name = "DATA|@FILE|@-",
+        allow_hyphen_values = true,
+        conflicts_with = "prompt"
+    )]
+    pub data: Option<OsString>,
+
+    /// Build the payload: chat → messages, completions → prompt, embeddings → input
+    #[arg(long, value_name = "TEXT")]
+    pub prompt: Option<String>,
+
+    /// A system message (chat)
+    #[arg(long, value_name = "TEXT", requires = "prompt")]
+    pub system: Option<String>,
+
+    /// A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)
+    #[arg(long, value_name = "K=V")]
+    pub param: Vec<String>,
+
+    /// Ask for a streamed answer ("stream": true) and print each delta as it arrives
+    #[arg(long)]
+    pub stream: bool,
+
+    /// With --stream: print the events as received instead of the text deltas
+    #[arg(long, requires = "stream")]
+    pub raw: bool,
+
+    /// Output: json (pretty on a terminal, compact when piped), text (the answer's text), raw (the bytes)
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "text", "raw"])]
+    pub format: Option<String>,
+
+    /// Print the response status line and headers first
+    #[arg(short = 'i', long)]
+    pub include: bool,
+
+    /// Print the signed request (secrets redacted) and do not send it
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Seconds to wait for the response headers [default: no limit]
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Seconds to wait for the connection
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+
+    /// Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+
+    /// Retry non-idempotent requests (POST) on 429, 5xx and timeouts too
+    #[arg(long)]
+    pub retry_all: bool,
+
+    /// Trust the CA certificates in this PEM file
+    #[arg(long, value_name = "PEM")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not verify TLS certificates (prints a warning)
+    #[arg(long)]
+    pub insecure: bool,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub jwt: JwtArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoutesCommand {
+    /// List the routes of the profile's MLflow gateway
+    #[command(after_help = "Example:\n  gwctl routes list --profile dev")]
+    List(RoutesListArgs),
+    /// Show one route
+    #[command(after_help = "Example:\n  gwctl routes show chat --profile dev")]
+    Show(RoutesShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesListArgs {
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+
+    #[command(flatten)]
+    pub common: RoutesCommon,
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesShowArgs {
+    pub name: String,
+
+    #[command(flatten)]
+    pub common: RoutesCommon,
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesCommon {
+    /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Authentication scheme with credentials from the environment (no profile)
+    #[arg(
+        long,
+        value_name = "SCHEME",
+        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
+    )]
+    pub auth: Option<AuthScheme>,
+
+    /// Gateway base URL, overriding the profile's
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Gateway flavour, overriding the profile's: mlflow or mlflow-server
+    #[arg(long, value_name = "KIND", value_parser = ["mlflow", "mlflow-server"])]
+    pub gateway: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

@@ -10,6 +10,9 @@
 //! | 5 | a file or stream could not be read or written (body, key file, config file) |
 //! | 6 | secret store: unavailable, locked, timed out, wrong passphrase, secret missing, `command:` failed |
 //! | 7 | profile or config: unknown or duplicate profile, no default profile, corrupt config file |
+//! | 8 | network: cannot connect, timed out, TLS failure, a response stream cut off |
+//! | 9 | the gateway answered with a 4xx status (the body is still printed) |
+//! | 10 | the gateway answered with a 5xx status (after retries; the body is still printed) |
 
 use crate::credentials::CredentialError;
 use crate::profile::ProfileError;
@@ -28,6 +31,9 @@ pub enum ExitCode {
     Io = 5,
     Store = 6,
     Profile = 7,
+    Network = 8,
+    ClientStatus = 9,
+    ServerStatus = 10,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +50,11 @@ pub enum Error {
     Profile(#[from] ProfileError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpError),
+    /// An HTTP error status; the message is the one-line summary of the body.
+    #[error("{message}")]
+    Status { status: u16, message: String },
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -71,6 +82,9 @@ impl Error {
             Error::Profile(ProfileError::Invalid(_) | ProfileError::BadName(_)) => ExitCode::InvalidInput,
             Error::Profile(ProfileError::NeedsTerminal(_)) => ExitCode::Usage,
             Error::Profile(_) => ExitCode::Profile,
+            Error::Http(_) => ExitCode::Network,
+            Error::Status { status, .. } if *status >= 500 => ExitCode::ServerStatus,
+            Error::Status { .. } => ExitCode::ClientStatus,
         }
     }
 }

@@ -9,7 +9,8 @@
 //! - [`auth`]: from a scheme, its settings and a credential source to a [`signing::Signer`].
 //! - [`request_spec`]: curl-like request options (`-X`, `-H`, `-d`) and streamed body hashing.
 //! - [`output`]: printing what to send (headers, JSON, a curl command, a URL).
-//! - [`gateway`]: what each gateway flavour means (AWS host names → region and service).
+//! - [`http`]: the HTTP client: timeouts, TLS, retries with re-signing, SSE parsing, redaction.
+//! - [`gateway`]: what each gateway flavour means (AWS host names, MLflow routes, error bodies).
 //! - [`cli`] and [`commands`]: clap definitions and one file per subcommand.
 
 pub mod auth;
@@ -18,6 +19,7 @@ pub mod commands;
 pub mod credentials;
 pub mod error;
 pub mod gateway;
+pub mod http;
 pub mod log;
 pub mod output;
 pub mod profile;

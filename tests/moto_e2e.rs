@@ -169,5 +169,30 @@ fn gwctl_curl_output_is_accepted_by_moto() {
     assert!(cmd.contains("X-Amz-Security-Token: "), "{cmd}");
     let temp = sh(&cmd);
     assert!(temp.contains("assumed-role/gwctl-role/e2e"), "{temp}");
+    // gwctl invoke endpoint: signed and sent by gwctl's own HTTP client.
+    let invoke = |sk: &str| {
+        Command::new(common::gwctl_bin())
+            .args(["invoke", "endpoint", &url, "--auth", "sigv4", "--region", "us-east-1", "--service", "sts"])
+            .args(["-H", "Content-Type: application/x-www-form-urlencoded", "-d", &identity])
+            .env_clear()
+            .env("AWS_ACCESS_KEY_ID", &ak)
+            .env("AWS_SECRET_ACCESS_KEY", sk)
+            .output()
+            .unwrap()
+    };
+    let out = invoke(&sk);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<Arn>arn:aws:iam::123456789012:user/gwctl-e2e</Arn>"));
+    let out = invoke("not-the-secret");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "{err}");
+    assert!(
+        err.contains("HTTP 403 Forbidden: SignatureDoesNotMatch") && err.contains("check the region and service"),
+        "{err}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("<Code>SignatureDoesNotMatch</Code>"),
+        "the body is still printed"
+    );
     eprintln!("moto accepted gwctl's signatures for STS and IAM and refused 3 bad ones");
 }

@@ -1,12 +1,15 @@
 //! One file per subcommand: thin glue between the CLI and the library.
 
 pub mod doctor;
+pub mod invoke;
 pub mod profile;
+pub mod routes;
 pub mod sign;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command};
+use crate::auth::{self, AuthOptions};
+use crate::cli::{Cli, Command, JwtArgs, ScopeArgs};
 use crate::error::Error;
 use crate::profile::config::ConfigFile;
 
@@ -18,6 +21,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sign(args) => sign::run(args, &config),
         Command::Profile(cmd) => profile::run(cmd, &config),
         Command::Doctor => doctor::run(&config),
+        Command::Invoke(cmd) => invoke::run(cmd, &config),
+        Command::Routes(cmd) => routes::run(cmd, &config),
     }
 }
 
@@ -28,4 +33,41 @@ pub(crate) fn print(s: &str) -> Result<(), Error> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("cannot write to standard output", e)),
         _ => Ok(()),
     }
+}
+
+/// Explicit flags override the profile's (or the ad-hoc defaults') fields for one call.
+pub(crate) fn apply_overrides(mut opts: AuthOptions, s: &ScopeArgs, j: &JwtArgs) -> Result<AuthOptions, Error> {
+    if s.region.is_some() {
+        opts.region = s.region.clone();
+    }
+    if s.service.is_some() {
+        opts.service = s.service.clone();
+    }
+    opts.unsigned_payload |= s.unsigned_payload;
+    opts.content_sha256 |= s.content_sha256;
+    let o = &mut opts.jwt;
+    if j.alg.is_some() {
+        o.alg = j.alg.clone();
+    }
+    if j.iss.is_some() {
+        o.iss = j.iss.clone();
+    }
+    if j.sub.is_some() {
+        o.sub = j.sub.clone();
+    }
+    if !j.aud.is_empty() {
+        o.aud = j.aud.clone();
+    }
+    if let Some(ttl) = &j.ttl {
+        o.ttl_secs = Some(auth::parse_duration_secs(ttl)?);
+    }
+    if j.kid.is_some() {
+        o.kid = j.kid.clone();
+    }
+    for c in &j.claim {
+        let (k, v) = auth::parse_claim(c)?;
+        o.claims.insert(k, v);
+    }
+    o.no_jti |= j.no_jti;
+    Ok(opts)
 }

@@ -1,6 +1,6 @@
 //! `gwctl sign`: print what to send for a request.
 
-use crate::auth::{self, AuthOptions, AuthScheme};
+use crate::auth::{self, AuthScheme};
 use crate::cli::SignArgs;
 use crate::error::Error;
 use crate::output::{self, Format, Prepared};
@@ -26,7 +26,7 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
     let mut req = Request::from_url(&method, &url)?;
     req.headers = headers;
 
-    let opts = override_options(resolved.options, &args)?;
+    let opts = super::apply_overrides(resolved.options, &args.sigv4.scope, &args.jwt)?;
     let signer = auth::build_signer(&opts, resolved.credentials.as_ref(), &req.authority)?;
     let payload = body.payload();
     let signed = if args.sigv4.presign {
@@ -52,14 +52,14 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
 
 /// Flags that belong to one scheme are refused with another, rather than silently ignored.
 fn check_flags(args: &SignArgs, scheme: AuthScheme) -> Result<(), Error> {
-    let s = &args.sigv4;
+    let s = &args.sigv4.scope;
     let j = &args.jwt;
     let mut misplaced: Vec<&str> = Vec::new();
     if scheme != AuthScheme::Sigv4 {
         for (set, name) in [
             (s.region.is_some(), "--region"),
             (s.service.is_some(), "--service"),
-            (s.presign, "--presign"),
+            (args.sigv4.presign, "--presign"),
             (s.content_sha256, "--content-sha256"),
         ] {
             if set {
@@ -90,43 +90,4 @@ fn check_flags(args: &SignArgs, scheme: AuthScheme) -> Result<(), Error> {
         return Err(Error::Usage(format!("{} cannot be used with --auth {scheme}", misplaced.join(", "))));
     }
     Ok(())
-}
-
-/// Explicit flags override the profile's (or the ad-hoc defaults') fields.
-fn override_options(mut opts: AuthOptions, args: &SignArgs) -> Result<AuthOptions, Error> {
-    let s = &args.sigv4;
-    if s.region.is_some() {
-        opts.region = s.region.clone();
-    }
-    if s.service.is_some() {
-        opts.service = s.service.clone();
-    }
-    opts.unsigned_payload |= s.unsigned_payload;
-    opts.content_sha256 |= s.content_sha256;
-    let j = &args.jwt;
-    let o = &mut opts.jwt;
-    if j.alg.is_some() {
-        o.alg = j.alg.clone();
-    }
-    if j.iss.is_some() {
-        o.iss = j.iss.clone();
-    }
-    if j.sub.is_some() {
-        o.sub = j.sub.clone();
-    }
-    if !j.aud.is_empty() {
-        o.aud = j.aud.clone();
-    }
-    if let Some(ttl) = &j.ttl {
-        o.ttl_secs = Some(auth::parse_duration_secs(ttl)?);
-    }
-    if j.kid.is_some() {
-        o.kid = j.kid.clone();
-    }
-    for c in &j.claim {
-        let (k, v) = auth::parse_claim(c)?;
-        o.claims.insert(k, v);
-    }
-    o.no_jti |= j.no_jti;
-    Ok(opts)
 }

@@ -1,3 +1,6 @@
-//! What each gateway flavour means. For now: AWS host names and their signing scope.
+//! What each gateway flavour means: AWS host names, MLflow routes and payloads, error bodies.
 
 pub mod aws;
+pub mod errors;
+pub mod mlflow;
+pub mod serving;

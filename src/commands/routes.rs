@@ -1,0 +1,92 @@
+//! `gwctl routes list|show`: the routes of an MLflow gateway (YAML or tracking server).
+
+use serde_json::Value;
+
+use crate::auth;
+use crate::cli::{RoutesCommand, RoutesCommon};
+use crate::error::Error;
+use crate::gateway::{errors, mlflow};
+use crate::http::{self, HttpOptions, Outgoing};
+use crate::profile::Gateway;
+use crate::profile::config::ConfigFile;
+use crate::profile::resolve;
+use crate::request_spec::{self, Body};
+
+pub fn run(cmd: RoutesCommand, cf: &ConfigFile) -> Result<(), Error> {
+    match cmd {
+        RoutesCommand::List(a) => {
+            let v = fetch(cf, &a.common, None)?;
+            let routes = mlflow::parse_routes(&v);
+            if a.format == "json" {
+                let items: Vec<Value> = routes
+                    .iter()
+                    .map(|r| serde_json::json!({"name": r.name, "type": r.kind, "model": r.model, "url": r.url}))
+                    .collect();
+                return super::print(&format!("{}\n", Value::from(items)));
+            }
+            let mut rows = vec![["NAME".to_string(), "TYPE".into(), "MODEL".into(), "URL".into()]];
+            rows.extend(routes.iter().map(|r| [r.name.clone(), r.kind.clone(), r.model.clone(), r.url.clone()]));
+            let widths: Vec<usize> =
+                (0..4).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+            let mut out = String::new();
+            for r in &rows {
+                let line = (0..4).map(|i| format!("{:w$}", r[i], w = widths[i])).collect::<Vec<_>>().join("  ");
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+            super::print(&out)
+        }
+        RoutesCommand::Show(a) => {
+            let v = fetch(cf, &a.common, Some(&a.name))?;
+            super::print(&format!("{}\n", serde_json::to_string_pretty(&v).expect("JSON serialises")))
+        }
+    }
+}
+
+/// GETs the route list (or one route) with the profile's signing.
+fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<Value, Error> {
+    let resolved = resolve::resolve(cf, a.profile.as_deref(), a.auth)?;
+    let profile = resolved.profile.as_ref().map(|(_, p)| p.clone());
+    let base = a
+        .url
+        .clone()
+        .or_else(|| profile.as_ref().and_then(|p| p.url.clone()))
+        .ok_or_else(|| Error::Usage("no gateway URL: give the profile a --url or pass --url".into()))?;
+    let base = request_spec::parse_url(&base)?;
+    let gateway = match a.gateway.as_deref() {
+        Some(g) => Gateway::parse(g),
+        None => profile.as_ref().and_then(|p| p.gateway),
+    };
+    let path = match (gateway, name) {
+        (Some(Gateway::MlflowServer), None) => "api/3.0/mlflow/gateway/endpoints/list".to_string(),
+        (Some(Gateway::MlflowServer), Some(n)) => format!("api/3.0/mlflow/gateway/endpoints/get?name={}", encode(n)),
+        (_, None) => "api/2.0/endpoints/".to_string(),
+        (_, Some(n)) => format!("api/2.0/endpoints/{}", encode(n)),
+    };
+    let url = mlflow::join(&base, &path).map_err(Error::Input)?;
+    let authority = match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
+        None => url.host_str().unwrap_or("").to_string(),
+    };
+    let signer = auth::build_signer(&resolved.options, resolved.credentials.as_ref(), &authority)?;
+    let opts = HttpOptions::default();
+    let client = http::client(&opts)?;
+    let empty = Body::Empty;
+    let out = Outgoing { method: "GET".into(), url, headers: Vec::new(), body: &empty };
+    http::block_on(async {
+        let resp = http::send(&client, &out, &signer, &opts, &mut |_, _, _, _| {}).await?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes =
+            resp.bytes().await.map_err(|e| http::transport_error(out.url.host_str().unwrap_or(""), &e, &opts))?;
+        if status >= 400 {
+            return Err(Error::Status { status, message: errors::summarize(status, &headers, &bytes) });
+        }
+        serde_json::from_slice::<Value>(&bytes)
+            .map_err(|e| Error::Input(format!("the gateway's answer is not JSON: {e}")))
+    })?
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
