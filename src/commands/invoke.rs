@@ -33,7 +33,9 @@ pub fn run(cmd: InvokeCommand, cf: &ConfigFile) -> Result<(), Error> {
             let client = http::client(&http_opts)?;
             let kind = match a.kind.as_deref() {
                 Some(k) => mlflow::RouteKind::parse(k).expect("clap checked"),
-                None if a.common.prompt.is_some() && style == mlflow::RouteStyle::Endpoints => {
+                None if matches!(style, mlflow::RouteStyle::Endpoints | mlflow::RouteStyle::OpenAi)
+                    && (a.common.prompt.is_some() || style == mlflow::RouteStyle::OpenAi) =>
+                {
                     route_kind(&client, &base, &a.name, &signer, &http_opts).unwrap_or(mlflow::RouteKind::Chat)
                 }
                 None => mlflow::RouteKind::Chat,

@@ -133,3 +133,64 @@ pub fn run_with_stdin(mut cmd: std::process::Command, stdin: &[u8]) -> (i32, Str
 pub fn run(cmd: std::process::Command) -> (i32, String, String) {
     run_with_stdin(cmd, b"")
 }
+
+/// A free loopback port (bound, then released for the server to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A server process run in its own process group, stopped with the whole group on drop.
+pub struct Daemon {
+    pub child: std::process::Child,
+    pub name: &'static str,
+}
+
+impl Daemon {
+    pub fn spawn(name: &'static str, mut cmd: std::process::Command, log: &std::path::Path) -> Daemon {
+        use std::os::unix::process::CommandExt;
+        let log = std::fs::File::create(log).unwrap();
+        let child = cmd
+            .stdin(std::process::Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Daemon { child, name }
+    }
+
+    /// Waits until `url` answers 2xx (curl), or panics with the log after `secs`.
+    pub fn wait_http(&mut self, url: &str, secs: u64, log: &std::path::Path) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let ok = std::process::Command::new("curl")
+                .args(["-sf", "-o", "/dev/null", "--max-time", "2", url])
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("{} exited ({status}):\n{}", self.name, std::fs::read_to_string(log).unwrap_or_default());
+            }
+            if std::time::Instant::now() > deadline {
+                panic!(
+                    "{} did not answer {url} within {secs} s:\n{}",
+                    self.name,
+                    std::fs::read_to_string(log).unwrap_or_default()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let pgid = format!("-{}", self.child.id());
+        let _ = std::process::Command::new("kill").args(["-s", "TERM", "--", &pgid]).status();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let _ = std::process::Command::new("kill").args(["-s", "KILL", "--", &pgid]).status();
+        let _ = self.child.wait();
+    }
+}

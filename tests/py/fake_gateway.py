@@ -89,9 +89,14 @@ class Handler(BaseHTTPRequestHandler):
         if not self.authorized():
             return
         path = self.path
+        upstream = False
         if path.startswith("/v1/"):
             name = (body or {}).get("model")
             kind = {"/v1/chat/completions": "llm/v1/chat", "/v1/completions": "llm/v1/completions", "/v1/embeddings": "llm/v1/embeddings"}.get(path)
+            if name not in ROUTES and kind is not None:
+                # Called as an OpenAI provider (by a real MLflow gateway): any model name.
+                upstream = True
+                name = {"llm/v1/chat": "chat-done", "llm/v1/completions": "completions", "llm/v1/embeddings": "embeddings"}[kind]
         elif path.startswith("/endpoints/") and path.endswith("/invocations"):
             name = path.split("/")[2]
             kind = ROUTES.get(name)
@@ -108,30 +113,35 @@ class Handler(BaseHTTPRequestHandler):
             if seen[path] == 1:
                 return self.send_json(503, {"error": "busy"}, {"Retry-After": "1"})
         if body.get("stream"):
-            return self.stream(name, kind)
+            return self.stream(name, kind, done=upstream or name.endswith("-done"))
         if kind == "llm/v1/chat":
             content = "echo: " + " | ".join(m.get("content", "") for m in body.get("messages", []))
-            return self.send_json(200, {"id": "c1", "object": "chat.completion", "model": "fake-model",
+            return self.send_json(200, {"id": "c1", "object": "chat.completion", "created": 1700000000, "model": "fake-model",
                                         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
                                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}},
                                   {"x-mlflow-gateway-duration-ms": "3"})
         if kind == "llm/v1/completions":
-            return self.send_json(200, {"id": "t1", "object": "text_completion", "choices": [{"index": 0, "text": "done: " + str(body.get("prompt")), "finish_reason": "stop"}]})
+            return self.send_json(200, {"id": "t1", "object": "text_completion", "created": 1700000000, "model": "fake-model",
+                                        "choices": [{"index": 0, "text": "done: " + str(body.get("prompt")), "finish_reason": "stop"}],
+                                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
         inp = body.get("input")
         items = inp if isinstance(inp, list) else [inp]
-        return self.send_json(200, {"object": "list", "data": [{"object": "embedding", "index": i, "embedding": [0.5, float(len(str(x)))]} for i, x in enumerate(items)]})
+        return self.send_json(200, {"object": "list", "model": "fake-model", "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                                    "data": [{"object": "embedding", "index": i, "embedding": [0.5, float(len(str(x)))]} for i, x in enumerate(items)]})
 
-    def stream(self, name, kind):
+    def stream(self, name, kind, done):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Connection", "close")
         self.end_headers()
         words = ["Hel", "lo", " wor", "ld"]
+        base = {"id": "s1", "created": 1700000000, "model": "fake-model"}
         for w in words:
             if kind == "llm/v1/completions":
-                chunk = {"choices": [{"index": 0, "text": w}]}
+                chunk = dict(base, object="text_completion", choices=[{"index": 0, "text": w, "finish_reason": None}])
             else:
-                chunk = {"choices": [{"index": 0, "delta": {"role": "assistant", "content": w}}]}
+                chunk = dict(base, object="chat.completion.chunk",
+                             choices=[{"index": 0, "delta": {"role": "assistant", "content": w}, "finish_reason": None}])
             self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
             self.wfile.flush()
             if name == "cutoff":
@@ -140,8 +150,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             time.sleep(PAUSE)
-        self.wfile.write(b'data: {"choices": [], "usage": {"total_tokens": 4}}\n\n')
-        if name.endswith("-done"):
+        if done:
+            last = dict(base, object="chat.completion.chunk" if kind == "llm/v1/chat" else "text_completion",
+                        choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}] if kind == "llm/v1/chat" else [{"index": 0, "text": "", "finish_reason": "stop"}])
+            self.wfile.write(b"data: " + json.dumps(last).encode() + b"\n\n")
+        else:
+            self.wfile.write(b'data: {"choices": [], "usage": {"total_tokens": 4}}\n\n')
+        if done:
             self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
         self.close_connection = True
