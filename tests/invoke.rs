@@ -283,3 +283,50 @@ fn model_serving_inputs_from_csv_and_json() {
         serde_json::json!({"columns": ["x", "y"], "data": [[1, 2], [3, null]]})
     );
 }
+
+/// AWS event-stream answers (Bedrock invoke-with-response-stream, SageMaker
+/// invocations-response-stream): decoded with CRC checks, text printed as it arrives.
+#[test]
+fn aws_event_streams_are_decoded() {
+    let fake = Fake::start(&[("FAKE_PAUSE", "0.3")]);
+    let sb = Sandbox::new();
+    let env = [("AWS_ACCESS_KEY_ID", common::AK), ("AWS_SECRET_ACCESS_KEY", common::SK)];
+    let call = |path: &str, extra: &[&str]| {
+        let url = format!("{}{path}", fake.url());
+        let mut a = vec![
+            "invoke",
+            "endpoint",
+            url.as_str(),
+            "--auth",
+            "sigv4",
+            "--region",
+            "us-east-1",
+            "--service",
+            "bedrock",
+            "-d",
+            "{}",
+        ];
+        a.extend_from_slice(extra);
+        gw(&sb, &env, &a)
+    };
+    let start = Instant::now();
+    let (code, out, err) = call("/model/anthropic.claude-3-haiku-20240307-v1:0/invoke-with-response-stream", &[]);
+    assert_eq!((code, out.as_str()), (0, "Hello world\n"), "{err}");
+    assert!(start.elapsed() >= Duration::from_secs(1));
+    let (code, out, err) = call("/endpoints/ep/invocations-response-stream", &[]);
+    assert_eq!((code, out.as_str()), (0, "Hello world\n"), "{err}");
+    let (code, out, _) = call("/endpoints/ep/invocations-response-stream", &["--format", "raw"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 4, "one payload per line: {out}");
+    let (code, out, err) = call("/model/bad-crc/invoke-with-response-stream", &[]);
+    assert_eq!(code, 8, "{err}");
+    assert_eq!(out, "Hel\n");
+    assert!(err.contains("checksum does not match"), "{err}");
+    let (code, out, err) = call("/model/exception/invoke-with-response-stream", &[]);
+    assert_eq!(code, 10, "{err}");
+    assert_eq!(out, "Hello\n");
+    assert!(err.contains("throttlingException: Too many requests, please wait"), "{err}");
+    // The model id's ':' was signed double-encoded and sent as given.
+    let sent = fake.requests().into_iter().find(|r| r["path"].as_str().unwrap().contains("anthropic")).unwrap();
+    assert!(sent["headers"]["authorization"].as_str().unwrap().contains("/us-east-1/bedrock/aws4_request"));
+}

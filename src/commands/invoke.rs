@@ -237,6 +237,9 @@ fn call(
         if status.is_success() && content_type.starts_with("text/event-stream") {
             return stream_sse(resp, a.raw, a.format.as_deref() == Some("raw")).await;
         }
+        if status.is_success() && content_type.starts_with("application/vnd.amazon.eventstream") {
+            return stream_aws_events(resp, a.raw || a.format.as_deref() == Some("raw")).await;
+        }
         let host = out.url.host_str().unwrap_or("").to_string();
         let bytes = resp.bytes().await.map_err(|e| http::transport_error(&host, &e, opts))?;
         print_body(&bytes, a.format.as_deref(), stdout_tty)?;
@@ -283,31 +286,36 @@ fn print_body(bytes: &[u8], format: Option<&str>, tty: bool) -> Result<(), Error
 /// Prints each event's text delta (or, with `raw`, the bytes) as it arrives, flushing each time.
 /// A stream that ends inside an event is an error; `[DONE]` ends it early.
 async fn stream_sse(resp: reqwest::Response, raw_events: bool, raw_format: bool) -> Result<(), Error> {
+    let raw = raw_events || raw_format;
     let mut parser = SseParser::default();
     let mut stream = resp.bytes_stream();
-    let mut stdout = std::io::stdout();
-    let mut wrote_text = false;
-    let mut ended_with_newline = true;
+    let mut printer = DeltaPrinter::default();
     let mut done = false;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| http::HttpError::Stream(format!("the response stream broke off: {e}")))?;
-        if raw_events || raw_format {
-            let _ = stdout.write_all(&chunk);
-            let _ = stdout.flush();
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                printer.end_line();
+                return Err(http::HttpError::Stream(format!("the response stream broke off: {e}")).into());
+            }
+        };
+        if raw {
+            printer.print(&String::from_utf8_lossy(&chunk));
         }
         for ev in parser.push(&chunk) {
             if ev.data.trim() == "[DONE]" {
                 done = true;
                 continue;
             }
-            if raw_events || raw_format {
+            if raw {
                 continue;
             }
             let text = match serde_json::from_str::<Value>(&ev.data) {
                 Ok(v) => {
                     if let Some(err) = v.get("error") {
+                        printer.end_line();
                         return Err(Error::Status {
-                            status: 200,
+                            status: 502,
                             message: format!("the stream reported an error: {err}"),
                         });
                     }
@@ -316,23 +324,130 @@ async fn stream_sse(resp: reqwest::Response, raw_events: bool, raw_format: bool)
                 Err(_) => Some(ev.data.clone()),
             };
             if let Some(t) = text {
-                let _ = stdout.write_all(t.as_bytes());
-                let _ = stdout.flush();
-                wrote_text = true;
-                ended_with_newline = t.ends_with('\n');
+                printer.print(&t);
             }
         }
     }
     if !done && let Err(e) = parser.finish() {
-        if wrote_text && !ended_with_newline {
-            let _ = stdout.write_all(b"\n");
-            let _ = stdout.flush();
-        }
+        printer.end_line();
         return Err(http::HttpError::Stream(e).into());
     }
-    if wrote_text && !ended_with_newline {
-        let _ = stdout.write_all(b"\n");
+    if !raw {
+        printer.end_line();
     }
-    let _ = stdout.flush();
     Ok(())
+}
+
+/// Decodes an AWS event stream (SageMaker/Bedrock `*-response-stream`) and prints each
+/// event's text as it arrives; with `raw`, each event's payload on a line.
+async fn stream_aws_events(resp: reqwest::Response, raw: bool) -> Result<(), Error> {
+    use base64::Engine as _;
+    let mut decoder = crate::http::eventstream::Decoder::default();
+    let mut inner_sse = SseParser::default();
+    let mut stream = resp.bytes_stream();
+    let mut printer = DeltaPrinter::default();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| http::HttpError::Stream(format!("the response stream broke off: {e}")))?;
+        let messages = decoder.push(&chunk).map_err(|e| {
+            printer.end_line();
+            http::HttpError::Stream(e)
+        })?;
+        for m in messages {
+            match m.header(":message-type") {
+                Some("exception") | Some("error") => {
+                    printer.end_line();
+                    let kind = m.header(":exception-type").or(m.header(":error-code")).unwrap_or("error");
+                    let detail = m.header(":error-message").map(str::to_string).unwrap_or_else(|| {
+                        serde_json::from_slice::<Value>(&m.payload)
+                            .ok()
+                            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
+                            .unwrap_or_else(|| String::from_utf8_lossy(&m.payload).into_owned())
+                    });
+                    return Err(Error::Status {
+                        status: 502,
+                        message: format!("the stream reported {kind}: {detail}"),
+                    });
+                }
+                _ => {}
+            }
+            if raw {
+                let text = String::from_utf8_lossy(&m.payload);
+                printer.print(&text);
+                if !text.ends_with('\n') {
+                    printer.print("\n");
+                }
+                continue;
+            }
+            let payload: Vec<u8> = match serde_json::from_slice::<Value>(&m.payload) {
+                Ok(v) => match v.get("bytes").and_then(Value::as_str) {
+                    // Bedrock `chunk` events carry the model's own JSON, base64-encoded.
+                    Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).unwrap_or_default(),
+                    None => {
+                        if let Some(t) = crate::gateway::aws::chunk_text(&v) {
+                            printer.print(&t);
+                        }
+                        continue;
+                    }
+                },
+                // SageMaker `PayloadPart`: the container's raw bytes.
+                Err(_) => m.payload.clone(),
+            };
+            match serde_json::from_slice::<Value>(&payload) {
+                Ok(v) => {
+                    if let Some(t) = crate::gateway::aws::chunk_text(&v) {
+                        printer.print(&t);
+                    }
+                }
+                Err(_) => {
+                    let text = String::from_utf8_lossy(&payload);
+                    if text.contains("data:") {
+                        for ev in inner_sse.push(&payload) {
+                            if let Ok(v) = serde_json::from_str::<Value>(&ev.data)
+                                && let Some(t) = crate::gateway::aws::chunk_text(&v)
+                            {
+                                printer.print(&t);
+                            }
+                        }
+                    } else {
+                        printer.print(&text);
+                    }
+                }
+            }
+        }
+    }
+    if let Err(e) = decoder.finish() {
+        printer.end_line();
+        return Err(http::HttpError::Stream(e).into());
+    }
+    printer.end_line();
+    Ok(())
+}
+
+/// Prints streamed text, flushing after each piece, and ends the line at the end.
+#[derive(Default)]
+struct DeltaPrinter {
+    wrote: bool,
+    newline: bool,
+}
+
+impl DeltaPrinter {
+    fn print(&mut self, t: &str) {
+        if t.is_empty() {
+            return;
+        }
+        let mut out = std::io::stdout();
+        let _ = out.write_all(t.as_bytes());
+        let _ = out.flush();
+        self.wrote = true;
+        self.newline = t.ends_with('\n');
+    }
+
+    fn end_line(&mut self) {
+        if self.wrote && !self.newline {
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\n");
+            let _ = out.flush();
+            self.newline = true;
+        }
+    }
 }

@@ -40,6 +40,21 @@ pub fn infer_scope(host: &str) -> Option<(String, String)> {
     }
 }
 
+/// The text a Bedrock/SageMaker stream chunk adds, across the common model families:
+/// OpenAI-style and Anthropic deltas, Converse `delta.text`, Titan `outputText`, Llama
+/// `generation`, Cohere `text`/`generations`, Mistral `outputs`, Claude v2 `completion`,
+/// TGI `token.text`.
+pub fn chunk_text(v: &serde_json::Value) -> Option<String> {
+    if let Some(t) = super::mlflow::delta_text(v) {
+        return Some(t);
+    }
+    let s = |p: &str| v.pointer(p).and_then(serde_json::Value::as_str).map(str::to_string);
+    ["/outputText", "/generation", "/text", "/generations/0/text", "/outputs/0/text", "/completion", "/token/text"]
+        .iter()
+        .find_map(|p| s(p))
+        .filter(|t| !t.is_empty())
+}
+
 fn looks_like_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3 && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))

@@ -1,6 +1,7 @@
 //! The HTTP client: one place for timeouts, TLS, proxies, redirects and retries. Every attempt
 //! is signed afresh through the shared signing module.
 
+pub mod eventstream;
 pub mod redact;
 pub mod sse;
 

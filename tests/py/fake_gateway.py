@@ -12,6 +12,8 @@ With FAKE_BASIC=user:password, requests without that Basic auth get 401.
 """
 import base64
 import json
+import struct
+import zlib
 import os
 import sys
 import time
@@ -89,6 +91,8 @@ class Handler(BaseHTTPRequestHandler):
         if not self.authorized():
             return
         path = self.path
+        if path.endswith("/invoke-with-response-stream") or path.endswith("/invocations-response-stream"):
+            return self.aws_stream(path)
         upstream = False
         if path.startswith("/v1/"):
             name = (body or {}).get("model")
@@ -128,6 +132,40 @@ class Handler(BaseHTTPRequestHandler):
         items = inp if isinstance(inp, list) else [inp]
         return self.send_json(200, {"object": "list", "model": "fake-model", "usage": {"prompt_tokens": 1, "total_tokens": 1},
                                     "data": [{"object": "embedding", "index": i, "embedding": [0.5, float(len(str(x)))]} for i, x in enumerate(items)]})
+
+    def aws_stream(self, path):
+        """AWS event-stream frames: Bedrock `chunk` events (base64 model JSON) or SageMaker
+        `PayloadPart` events (raw JSON lines); /model/bad-crc/… corrupts a frame,
+        /model/exception/… ends in an exception frame."""
+        def frame(headers, payload):
+            h = b""
+            for k, v in headers:
+                h += bytes([len(k)]) + k.encode() + bytes([7]) + struct.pack(">H", len(v)) + v.encode()
+            total = 12 + len(h) + len(payload) + 4
+            prelude = struct.pack(">II", total, len(h))
+            msg = prelude + struct.pack(">I", zlib.crc32(prelude)) + h + payload
+            return msg + struct.pack(">I", zlib.crc32(msg))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/vnd.amazon.eventstream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        bedrock = path.startswith("/model/")
+        for i, w in enumerate(["Hel", "lo", " wor", "ld"]):
+            if bedrock:
+                inner = json.dumps({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": w}}).encode()
+                msg = frame([(":message-type", "event"), (":event-type", "chunk"), (":content-type", "application/json")],
+                            json.dumps({"bytes": base64.b64encode(inner).decode()}).encode())
+            else:
+                msg = frame([(":message-type", "event"), (":event-type", "PayloadPart")], json.dumps({"token": {"text": w}}).encode() + b"\n")
+            if "/bad-crc/" in path and i == 1:
+                msg = msg[:-1] + bytes([msg[-1] ^ 0xFF])
+            if "/exception/" in path and i == 2:
+                msg = frame([(":message-type", "exception"), (":exception-type", "throttlingException")],
+                            json.dumps({"message": "Too many requests, please wait"}).encode())
+            self.wfile.write(msg)
+            self.wfile.flush()
+            time.sleep(PAUSE)
+        self.close_connection = True
 
     def stream(self, name, kind, done):
         self.send_response(200)
