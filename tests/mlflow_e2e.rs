@@ -12,6 +12,7 @@ use serde_json::Value;
 
 struct Stack {
     nginx_url: String,
+    gateway_url: String,
     _upstream: Daemon,
     _gateway: Daemon,
     _nginx: Daemon,
@@ -128,6 +129,7 @@ fn start(python: &Path, user: &str, password: &str) -> Option<Stack> {
     }
     Some(Stack {
         nginx_url: format!("http://127.0.0.1:{ng_port}"),
+        gateway_url: format!("http://127.0.0.1:{gw_port}"),
         _upstream: upstream,
         _gateway: gateway,
         _nginx: nginx,
@@ -195,4 +197,73 @@ fn mlflow_gateway_behind_nginx_basic_auth() {
     assert!(err.contains("HTTP 401 Unauthorized") && err.contains("asks for Basic"), "{err}");
     assert!(out.contains("401"), "nginx's body is still printed: {out}");
     assert!(!err.contains("wrong-pass"));
+
+    jwt_proxy_in_front_of_the_gateway(&python, &stack, &sb);
+}
+
+/// A PyJWT-verifying proxy in front of the same MLflow gateway: gwctl's tokens pass; a wrong
+/// audience and an expired token (the proxy's clock an hour ahead) are refused, and gwctl says why.
+fn jwt_proxy_in_front_of_the_gateway(python: &Path, stack: &Stack, sb: &Sandbox) {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "proxy-shared-hs256-secret-0123456789";
+    std::fs::write(dir.path().join("key"), secret).unwrap();
+    let start_proxy = |skew: &str| {
+        let port = free_port();
+        let mut c = Command::new(python);
+        c.arg(common::data_dir().join("../py/jwt_proxy.py"))
+            .args([&port.to_string(), &stack.gateway_url])
+            .arg(dir.path().join("key"))
+            .args(["HS256", "mlflow-gateway", "https://issuer.example"])
+            .env("PROXY_CLOCK_SKEW", skew);
+        let log = dir.path().join(format!("proxy-{port}.log"));
+        let d = Daemon::spawn("jwt proxy", c, &log);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "{}", std::fs::read_to_string(&log).unwrap_or_default());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        (d, format!("http://127.0.0.1:{port}"))
+    };
+    let (_proxy, url) = start_proxy("0");
+    for (name, aud) in [("jwt-ok", "mlflow-gateway"), ("jwt-wrong-aud", "someone-else")] {
+        let mut c = sb.cmd();
+        c.args(["profile", "add", name, "--auth", "jwt", "--alg", "HS256", "--iss", "https://issuer.example"]).args([
+            "--aud",
+            aud,
+            "--ttl",
+            "10m",
+            "--store",
+            "env:JK",
+            "--url",
+            &url,
+            "--gateway",
+            "mlflow",
+        ]);
+        assert_eq!(run(c).0, 0);
+    }
+    let gw = |profile: &str, url_override: Option<&str>, a: &[&str]| {
+        let mut c = sb.cmd();
+        c.env("JK", secret).env("GWCTL_PROFILE", profile);
+        c.args(a);
+        if let Some(u) = url_override {
+            c.args(["--url", u]);
+        }
+        run(c)
+    };
+    let (code, out, err) = gw("jwt-ok", None, &["invoke", "route", "chat", "--prompt", "hi", "--format", "text"]);
+    assert_eq!((code, out.as_str()), (0, "echo: hi\n"), "{err}");
+    let (code, out, err) = gw("jwt-ok", None, &["invoke", "route", "chat", "--prompt", "hi", "--stream"]);
+    assert_eq!((code, out.as_str()), (0, "Hello world\n"), "{err}");
+    let (code, _, err) = gw("jwt-wrong-aud", None, &["invoke", "route", "chat", "--kind", "chat", "--prompt", "hi"]);
+    assert_eq!(code, 9, "{err}");
+    assert!(err.contains("Audience doesn't match") && err.contains("check the profile's --aud"), "{err}");
+    // The proxy's clock runs an hour ahead: the 10-minute token is expired there.
+    let (_late, late_url) = start_proxy("3600");
+    let (code, _, err) =
+        gw("jwt-ok", Some(&late_url), &["invoke", "route", "chat", "--kind", "chat", "--prompt", "hi"]);
+    assert_eq!(code, 9, "{err}");
+    assert!(
+        err.contains("Signature has expired") && err.contains("min") && err.contains("behind the server's"),
+        "{err}"
+    );
 }

@@ -62,15 +62,24 @@ fn hint(
             "API Gateway says this for an unsigned request, but also for a wrong path or method: check both".into(),
         );
     }
+    let lower = all.to_ascii_lowercase();
     if all.contains("RequestTimeTooSkewed")
         || all.contains("Signature expired")
-        || all.to_ascii_lowercase().contains("token has expired")
+        || lower.contains("token has expired")
+        || lower.contains("signature has expired")
+        || lower.contains("token is expired")
         || all.contains("ExpiredSignature")
     {
         return Some(match header("date").and_then(|d| skew(&d)) {
             Some(s) => format!("this clock is {s} the server's"),
             None => "check this machine's clock".into(),
         });
+    }
+    if lower.contains("audience") && (lower.contains("match") || lower.contains("invalid")) {
+        return Some("the token's aud is not what the gateway expects: check the profile's --aud".into());
+    }
+    if lower.contains("issuer") && (lower.contains("match") || lower.contains("invalid")) {
+        return Some("the token's iss is not what the gateway expects: check the profile's --iss".into());
     }
     if all.contains("InvalidClientTokenId") || all.contains("UnrecognizedClientException") {
         return Some("the access key id is not known: check the profile's access key id".into());
