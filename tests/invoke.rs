@@ -85,6 +85,7 @@ fn routes_of_every_kind_and_style() {
         &["invoke", "route", "chat", "--prompt", "hi", "--system", "be brief", "--param", "temperature=0.2"],
     );
     assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "no spinner or progress when output is piped: {err:?}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["choices"][0]["message"]["content"], "echo: be brief | hi");
     let (_, out, _) = gw(&sb, &[TOKEN], &["invoke", "route", "completions", "--prompt", "hey", "--format", "text"]);

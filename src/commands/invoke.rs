@@ -101,7 +101,7 @@ fn route_kind(
 ) -> Option<mlflow::RouteKind> {
     let url = mlflow::join(base, &format!("api/2.0/endpoints/{name}")).ok()?;
     let empty = Body::Empty;
-    let out = Outgoing { method: "GET".into(), url, headers: Vec::new(), body: &empty };
+    let out = Outgoing { method: "GET".into(), url, headers: Vec::new(), body: &empty, upload_progress: None };
     let fetch = async {
         let resp = http::send(client, &out, signer, &HttpOptions { retries: 0, ..opts.clone() }, &mut |_, _, _, _| {})
             .await
@@ -190,7 +190,21 @@ fn call(
         headers.push(("Content-Type".into(), "application/json".into()));
     }
     let method = a.method.clone().unwrap_or_else(|| if body.is_present() { "POST" } else { "GET" }.into());
-    let out = Outgoing { method, url, headers, body: &body };
+    // On a terminal (and only there): a bar while a large file uploads, a spinner until the
+    // first byte of the answer.
+    let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal() && !a.dry_run;
+    let upload_progress = match (&body, interactive) {
+        (Body::File { len, .. }, true) if *len >= 1 << 20 => {
+            let bar = indicatif::ProgressBar::new(*len);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} uploading {bytes}/{total_bytes} {wide_bar} {eta}")
+                    .expect("a valid template"),
+            );
+            Some(bar)
+        }
+        _ => None,
+    };
+    let out = Outgoing { method, url, headers, body: &body, upload_progress: upload_progress.clone() };
 
     let show_request = a.dry_run || crate::log::is_verbose();
     let mut on_request = |attempt: u32, method: &str, url: &str, headers: &[(String, String)]| {
@@ -221,7 +235,20 @@ fn call(
 
     let stdout_tty = std::io::stdout().is_terminal();
     http::block_on(async {
-        let resp = http::send(client, &out, signer, opts, &mut on_request).await?;
+        let spinner = (interactive && upload_progress.is_none() && !crate::log::is_verbose()).then(|| {
+            let s = indicatif::ProgressBar::new_spinner();
+            s.set_message(format!("waiting for {}", out.url.host_str().unwrap_or("the server")));
+            s.enable_steady_tick(std::time::Duration::from_millis(100));
+            s
+        });
+        let sent = http::send(client, &out, signer, opts, &mut on_request).await;
+        if let Some(p) = &upload_progress {
+            p.finish_and_clear();
+        }
+        if let Some(s) = &spinner {
+            s.finish_and_clear();
+        }
+        let resp = sent?;
         let status = resp.status();
         let resp_headers = resp.headers().clone();
         if a.include {

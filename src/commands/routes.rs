@@ -72,7 +72,7 @@ fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<Value,
     let opts = HttpOptions::default();
     let client = http::client(&opts)?;
     let empty = Body::Empty;
-    let out = Outgoing { method: "GET".into(), url, headers: Vec::new(), body: &empty };
+    let out = Outgoing { method: "GET".into(), url, headers: Vec::new(), body: &empty, upload_progress: None };
     http::block_on(async {
         let resp = http::send(&client, &out, &signer, &opts, &mut |_, _, _, _| {}).await?;
         let status = resp.status().as_u16();

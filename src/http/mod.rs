@@ -8,6 +8,8 @@ pub mod sse;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use futures_util::StreamExt;
+
 use crate::error::Error;
 use crate::output::merge_headers;
 use crate::request_spec::Body;
@@ -80,6 +82,8 @@ pub struct Outgoing<'a> {
     pub url: url::Url,
     pub headers: Vec<(String, String)>,
     pub body: &'a Body,
+    /// Advanced by the bytes of a file body as they are uploaded (a progress bar on a terminal).
+    pub upload_progress: Option<indicatif::ProgressBar>,
 }
 
 fn idempotent(method: &str) -> bool {
@@ -140,7 +144,15 @@ pub async fn send(
                 let file = tokio::fs::File::open(path)
                     .await
                     .map_err(|e| Error::io(format!("cannot read body file {}", path.display()), e))?;
-                let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
+                let progress = out.upload_progress.clone();
+                if let Some(p) = &progress {
+                    p.set_position(0);
+                }
+                let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024).inspect(move |chunk| {
+                    if let (Some(p), Ok(c)) = (&progress, chunk) {
+                        p.inc(c.len() as u64);
+                    }
+                });
                 rb.header("Content-Length", len.to_string()).body(reqwest::Body::wrap_stream(stream))
             }
         };
