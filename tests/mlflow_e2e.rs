@@ -44,25 +44,11 @@ fn start(python: &Path, user: &str, password: &str) -> Option<Stack> {
 
     // The fake OpenAI provider.
     let up_port = free_port();
-    // fake_gateway.py binds a port of its own choosing: a tiny wrapper pins it instead.
-    let up_script = d.join("upstream.py");
-    std::fs::write(
-        &up_script,
-        format!(
-            "import runpy, sys, http.server\n\
-             orig = http.server.ThreadingHTTPServer.__init__\n\
-             def init(self, addr, h, *a, **k):\n    orig(self, ('127.0.0.1', {up_port}), h, *a, **k)\n\
-             http.server.ThreadingHTTPServer.__init__ = init\n\
-             sys.argv = [sys.argv[1], sys.argv[2]]\n\
-             runpy.run_path(sys.argv[0], run_name='__main__')\n"
-        ),
-    )
-    .unwrap();
     let mut up = Command::new("python3");
-    up.arg(&up_script)
-        .arg(common::data_dir().join("../py/fake_gateway.py"))
+    up.arg(common::data_dir().join("../py/fake_gateway.py"))
         .arg(d.join("upstream.jsonl"))
-        .env("FAKE_PAUSE", "0.2");
+        .env("FAKE_PAUSE", "0.2")
+        .env("FAKE_PORT", up_port.to_string());
     let mut upstream = Daemon::spawn("fake provider", up, &d.join("upstream.log"));
     upstream.wait_http(&format!("http://127.0.0.1:{up_port}/health"), 20, &d.join("upstream.log"));
 

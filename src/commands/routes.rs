@@ -15,8 +15,15 @@ use crate::request_spec::{self, Body};
 pub fn run(cmd: RoutesCommand, cf: &ConfigFile) -> Result<(), Error> {
     match cmd {
         RoutesCommand::List(a) => {
-            let v = fetch(cf, &a.common, None)?;
-            let routes = mlflow::parse_routes(&v);
+            let (v, base, gateway) = fetch(cf, &a.common, None)?;
+            let mut routes = mlflow::parse_routes(&v);
+            // The tracking server lists no invocation URL: it follows from the name.
+            for r in routes.iter_mut().filter(|r| r.url.is_empty()) {
+                let style = mlflow::RouteStyle::for_gateway(gateway);
+                if let Ok(u) = mlflow::route_url(&base, style, mlflow::RouteKind::Chat, &r.name) {
+                    r.url = u.path().to_string();
+                }
+            }
             if a.format == "json" {
                 let items: Vec<Value> = routes
                     .iter()
@@ -25,7 +32,8 @@ pub fn run(cmd: RoutesCommand, cf: &ConfigFile) -> Result<(), Error> {
                 return super::print(&format!("{}\n", Value::from(items)));
             }
             let mut rows = vec![["NAME".to_string(), "TYPE".into(), "MODEL".into(), "URL".into()]];
-            rows.extend(routes.iter().map(|r| [r.name.clone(), r.kind.clone(), r.model.clone(), r.url.clone()]));
+            let dash = |s: &str| if s.is_empty() { "-".to_string() } else { s.to_string() };
+            rows.extend(routes.iter().map(|r| [r.name.clone(), dash(&r.kind), dash(&r.model), r.url.clone()]));
             let widths: Vec<usize> =
                 (0..4).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
             let mut out = String::new();
@@ -37,14 +45,15 @@ pub fn run(cmd: RoutesCommand, cf: &ConfigFile) -> Result<(), Error> {
             super::print(&out)
         }
         RoutesCommand::Show(a) => {
-            let v = fetch(cf, &a.common, Some(&a.name))?;
+            let (v, _, _) = fetch(cf, &a.common, Some(&a.name))?;
             super::print(&format!("{}\n", serde_json::to_string_pretty(&v).expect("JSON serialises")))
         }
     }
 }
 
-/// GETs the route list (or one route) with the profile's signing.
-fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<Value, Error> {
+/// GETs the route list (or one route) with the profile's signing; also returns the base URL
+/// and gateway flavour used.
+fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<(Value, url::Url, Option<Gateway>), Error> {
     let resolved = resolve::resolve(cf, a.profile.as_deref(), a.auth)?;
     let profile = resolved.profile.as_ref().map(|(_, p)| p.clone());
     let base = a
@@ -73,7 +82,7 @@ fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<Value,
     let client = http::client(&opts)?;
     let empty = Body::Empty;
     let out = Outgoing { method: "GET".into(), url, headers: Vec::new(), body: &empty, upload_progress: None };
-    http::block_on(async {
+    let value = http::block_on(async {
         let resp = http::send(&client, &out, &signer, &opts, &mut |_, _, _, _| {}).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
@@ -84,7 +93,8 @@ fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<Value,
         }
         serde_json::from_slice::<Value>(&bytes)
             .map_err(|e| Error::Input(format!("the gateway's answer is not JSON: {e}")))
-    })?
+    })??;
+    Ok((value, base, gateway))
 }
 
 fn encode(s: &str) -> String {

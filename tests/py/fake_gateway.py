@@ -1,6 +1,6 @@
 """A small MLflow-gateway-like server for gwctl's tests (stdlib only, loopback).
 
-Prints its port on the first line of stdout, then serves:
+Prints its port (FAKE_PORT, or one the system picks) on the first line of stdout, then serves:
   GET  /health, /api/2.0/endpoints/, /api/2.0/endpoints/<name>
   POST /endpoints/<name>/invocations and /v1/{chat/completions,completions,embeddings}
        (OpenAI shapes; "stream": true gives SSE with a pause between events; routes whose
@@ -200,6 +200,6 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("FAKE_PORT", "0"))), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()
