@@ -331,3 +331,28 @@ fn aws_event_streams_are_decoded() {
     let sent = fake.requests().into_iter().find(|r| r["path"].as_str().unwrap().contains("anthropic")).unwrap();
     assert!(sent["headers"]["authorization"].as_str().unwrap().contains("/us-east-1/bedrock/aws4_request"));
 }
+
+/// A redirect to another host must not carry the Authorization header along; one to the same
+/// host keeps it.
+#[test]
+fn redirects_to_another_host_drop_authorization() {
+    let first = Fake::start(&[]);
+    let second = Fake::start(&[]);
+    let sb = Sandbox::new();
+    let env = [("GWCTL_TOKEN", "tok-must-not-leak")];
+    // 127.0.0.1 and localhost are different hosts to the client.
+    let elsewhere = format!("http://localhost:{}/health", second.port);
+    let (code, _, err) =
+        gw(&sb, &env, &["invoke", "endpoint", &format!("{}/redirect?to={elsewhere}", first.url()), "--auth", "bearer"]);
+    assert_eq!(code, 0, "{err}");
+    let reqs = second.requests();
+    assert_eq!(reqs.len(), 1, "the redirect was followed");
+    assert!(reqs[0]["headers"].get("authorization").is_none(), "{:?}", reqs[0]["headers"]);
+    let same = format!("{}/health", first.url());
+    let (code, _, _) =
+        gw(&sb, &env, &["invoke", "endpoint", &format!("{}/redirect?to={same}", first.url()), "--auth", "bearer"]);
+    assert_eq!(code, 0);
+    let last = first.requests().pop().unwrap();
+    assert_eq!(last["path"], "/health");
+    assert_eq!(last["headers"]["authorization"], "Bearer tok-must-not-leak");
+}

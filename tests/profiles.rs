@@ -147,12 +147,20 @@ fn profile_choice_flag_then_env_then_default() {
     assert_eq!(sign(&[], &[]), "Authorization: Bearer tok-3");
     // --auth without --profile is the ad-hoc environment form, even with a default profile.
     assert_eq!(sign(&[("GWCTL_TOKEN", "adhoc")], &["--auth", "bearer"]), "Authorization: Bearer adhoc");
-    // --auth that contradicts the profile is refused.
+    // --auth with a profile of another scheme overrides it for one call (credentials from the
+    // environment, the rest from the profile).
     let mut c = sb.cmd();
-    c.args(["sign", "--profile", "one", "--auth", "basic", URL]);
-    let (code, _, err) = run(c);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("conflicts with profile"), "{err}");
+    c.envs([("GWCTL_USERNAME", "u"), ("GWCTL_PASSWORD", "p")]).args([
+        "sign",
+        "--profile",
+        "one",
+        "--auth",
+        "basic",
+        URL,
+    ]);
+    let (code, out, err) = run(c);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with("Authorization: Basic dTpw\n"), "{out}");
 }
 
 #[test]

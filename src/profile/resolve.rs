@@ -58,7 +58,8 @@ pub fn options_from_profile(p: &Profile) -> Result<AuthOptions, Error> {
     Ok(o)
 }
 
-/// Resolves the profile (if any) into options and credentials. `adhoc` is `--auth`.
+/// Resolves the profile (if any) into options and credentials. `adhoc` is `--auth`: alone, the
+/// environment form; with a profile of another scheme, an override for one call.
 pub fn resolve(config_file: &ConfigFile, named: Option<&str>, adhoc: Option<AuthScheme>) -> Result<Resolved, Error> {
     if let (None, Some(scheme)) = (named, adhoc) {
         return Ok(adhoc_resolved(scheme));
@@ -69,10 +70,20 @@ pub fn resolve(config_file: &ConfigFile, named: Option<&str>, adhoc: Option<Auth
     };
     let profile = config.get(&name)?.clone();
     if let Some(a) = adhoc.filter(|a| *a != profile.auth) {
-        return Err(Error::Usage(format!(
-            "--auth {a} conflicts with profile {name:?}, which uses {}; drop --auth or pick another profile",
+        // `--auth` overrides the profile's scheme for one call: the credentials for that scheme
+        // come from the environment; the profile still gives the URL, region and service.
+        crate::log::verbose(format_args!(
+            "--auth {a} overrides profile {name:?} ({}): credentials from the environment",
             profile.auth
-        )));
+        ));
+        let mut options = AuthOptions::new(a);
+        options.region = profile.region.clone();
+        options.service = profile.service.clone();
+        return Ok(Resolved {
+            options,
+            credentials: Box::new(EnvCredentials::from_process_env()),
+            profile: Some((name, profile)),
+        });
     }
     crate::log::verbose(format_args!("using profile {name:?} ({}, secret in {})", profile.auth, profile.store));
     let options = options_from_profile(&profile)?;

@@ -68,6 +68,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.path == "/health":
             return self.send_json(200, {"status": "OK"})
+        if self.path.startswith("/redirect?to="):
+            target = self.path[len("/redirect?to="):]
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/api/2.0/endpoints/":
             return self.send_json(200, {"endpoints": [self.route(n) for n in ROUTES]})
         if self.path.startswith("/api/2.0/endpoints/"):
