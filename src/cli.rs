@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::auth::AuthScheme;
 use crate::output::Format;
@@ -35,17 +36,50 @@ pub enum Command {
     /// Print the signed headers, presigned URL or a ready curl command for a request
     Sign(SignArgs),
     /// Manage credential profiles (settings in the config file, secrets in a secret store)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  gwctl profile add prod --auth sigv4 --access-key-id AKIA... --region us-east-1 --secret-stdin\n  gwctl profile list"
+    )]
     Profile(ProfileCommand),
     /// Check the config file, the secret stores available here and each profile's secret
     #[command(after_help = "Example:\n  gwctl doctor")]
     Doctor,
     /// Call a gateway route or a model endpoint, signed, and print the answer (streaming live)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  gwctl invoke route chat --profile dev --prompt 'Say hi' --stream\n  gwctl invoke endpoint http://127.0.0.1:5001/invocations --input-csv rows.csv"
+    )]
     Invoke(InvokeCommand),
     /// List or show the routes (endpoints) of an MLflow gateway
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  gwctl routes list --profile dev\n  gwctl routes show chat --profile dev"
+    )]
     Routes(RoutesCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  gwctl man > ~/.local/share/man/man1/gwctl.1")]
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  # static scripts (also shipped in completions/)
+  gwctl completions bash > ~/.local/share/bash-completion/completions/gwctl
+  gwctl completions zsh  > ~/.zfunc/_gwctl
+  gwctl completions fish > ~/.config/fish/completions/gwctl.fish
+  # dynamic: also completes profile names and the routes of your gateway
+  echo 'source <(COMPLETE=bash gwctl)' >> ~/.bashrc
+  echo 'source <(COMPLETE=zsh gwctl)' >> ~/.zshrc
+  echo 'COMPLETE=fish gwctl | source' >> ~/.config/fish/config.fish";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_parser = ["bash", "zsh", "fish", "powershell", "elvish"])]
+    pub shell: String,
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -94,7 +128,7 @@ pub struct SignArgs {
     pub data: Option<OsString>,
 
     /// Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]
-    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE")]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
 
     /// Authentication scheme, with credentials from the environment (no profile)
@@ -219,7 +253,7 @@ pub enum ProfileCommand {
     #[command(after_help = "Example:\n  gwctl profile use prod")]
     Use(ProfileUseArgs),
     /// Import credentials from another tool
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  gwctl profile import aws --aws-profile work --name work")]
     Import(ImportSource),
 }
 
@@ -304,6 +338,7 @@ pub struct ProfileAddArgs {
 
 #[derive(Debug, Args)]
 pub struct ProfileEditArgs {
+    #[arg(add = ArgValueCompleter::new(crate::complete::profiles))]
     pub name: String,
 
     #[command(flatten)]
@@ -319,6 +354,7 @@ pub struct ProfileListArgs {
 
 #[derive(Debug, Args)]
 pub struct ProfileShowArgs {
+    #[arg(add = ArgValueCompleter::new(crate::complete::profiles))]
     pub name: String,
 
     /// Output format
@@ -328,6 +364,7 @@ pub struct ProfileShowArgs {
 
 #[derive(Debug, Args)]
 pub struct ProfileRemoveArgs {
+    #[arg(add = ArgValueCompleter::new(crate::complete::profiles))]
     pub name: String,
 
     /// Remove without asking
@@ -337,6 +374,7 @@ pub struct ProfileRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct ProfileUseArgs {
+    #[arg(add = ArgValueCompleter::new(crate::complete::profiles))]
     pub name: String,
 }
 
@@ -400,6 +438,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct InvokeRouteArgs {
     /// Route (endpoint) name
+    #[arg(add = ArgValueCompleter::new(crate::complete::routes))]
     pub name: String,
 
     /// URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations),
@@ -437,7 +476,7 @@ pub struct InvokeEndpointArgs {
 #[derive(Debug, Args)]
 pub struct InvokeArgs {
     /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
-    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE")]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
 
     /// Authentication scheme with credentials from the environment (no profile)
@@ -564,7 +603,7 @@ pub struct RoutesShowArgs {
 #[derive(Debug, Args)]
 pub struct RoutesCommon {
     /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
-    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE")]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
 
     /// Authentication scheme with credentials from the environment (no profile)
@@ -586,9 +625,28 @@ pub struct RoutesCommon {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     #[test]
     fn clap_definitions_are_consistent() {
-        use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+
+    /// Every subcommand's --help ends with an example.
+    #[test]
+    fn every_subcommand_has_an_example() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let p = format!("{path} {}", sub.get_name());
+                let help = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+                if !help.contains("Example") {
+                    missing.push(p.clone());
+                }
+                walk(sub, &p, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "gwctl", &mut missing);
+        assert!(missing.is_empty(), "no example in --help of: {missing:?}");
     }
 }

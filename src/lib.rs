@@ -16,6 +16,7 @@
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod credentials;
 pub mod error;
 pub mod gateway;

@@ -1,8 +1,10 @@
 //! The gwctl binary: parse, dispatch, map errors to exit codes (table in README.md).
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() -> std::process::ExitCode {
+    // `COMPLETE=bash gwctl …`: answer the shell's completion request and exit.
+    clap_complete::CompleteEnv::with_factory(gwctl::cli::Cli::command).complete();
     let cli = match gwctl::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

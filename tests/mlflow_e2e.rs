@@ -184,6 +184,15 @@ fn mlflow_gateway_behind_nginx_basic_auth() {
     assert!(out.contains("401"), "nginx's body is still printed: {out}");
     assert!(!err.contains("wrong-pass"));
 
+    // `gwctl invoke route <TAB>` in bash offers the routes of this running MLflow gateway.
+    let cache = tempfile::tempdir().unwrap();
+    let offered = common::bash_complete(
+        &sb,
+        &["gwctl", "invoke", "route", "c"],
+        &[("PW", pw), ("GWCTL_PROFILE", "mlflow"), ("XDG_CACHE_HOME", cache.path().to_str().unwrap())],
+    );
+    assert_eq!(offered, ["chat", "completions"]);
+
     jwt_proxy_in_front_of_the_gateway(&python, &stack, &sb);
 }
 

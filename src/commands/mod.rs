@@ -23,6 +23,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Doctor => doctor::run(&config),
         Command::Invoke(cmd) => invoke::run(cmd, &config),
         Command::Routes(cmd) => routes::run(cmd, &config),
+        Command::Completions(a) => print(&completion_script(&a.shell)),
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| Error::io("cannot render the man page", e))?;
+            print(&String::from_utf8_lossy(&out))
+        }
     }
 }
 
@@ -70,4 +78,19 @@ pub(crate) fn apply_overrides(mut opts: AuthOptions, s: &ScopeArgs, j: &JwtArgs)
     }
     o.no_jti |= j.no_jti;
     Ok(opts)
+}
+
+/// The static completion script for `shell`, as shipped in `completions/`.
+pub fn completion_script(shell: &str) -> String {
+    use clap_complete::Shell;
+    let shell = match shell {
+        "bash" => Shell::Bash,
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
+        "powershell" => Shell::PowerShell,
+        _ => Shell::Elvish,
+    };
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "gwctl", &mut out);
+    String::from_utf8(out).expect("scripts are UTF-8")
 }

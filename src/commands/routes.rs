@@ -54,6 +54,15 @@ pub fn run(cmd: RoutesCommand, cf: &ConfigFile) -> Result<(), Error> {
 /// GETs the route list (or one route) with the profile's signing; also returns the base URL
 /// and gateway flavour used.
 fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<(Value, url::Url, Option<Gateway>), Error> {
+    fetch_with(cf, a, name, &HttpOptions::default())
+}
+
+fn fetch_with(
+    cf: &ConfigFile,
+    a: &RoutesCommon,
+    name: Option<&str>,
+    opts: &HttpOptions,
+) -> Result<(Value, url::Url, Option<Gateway>), Error> {
     let resolved = resolve::resolve(cf, a.profile.as_deref(), a.auth)?;
     let profile = resolved.profile.as_ref().map(|(_, p)| p.clone());
     let base = a
@@ -78,16 +87,15 @@ fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<(Value
         None => url.host_str().unwrap_or("").to_string(),
     };
     let signer = auth::build_signer(&resolved.options, resolved.credentials.as_ref(), &authority)?;
-    let opts = HttpOptions::default();
-    let client = http::client(&opts)?;
+    let client = http::client(opts)?;
     let empty = Body::Empty;
     let out = Outgoing { method: "GET".into(), url, headers: Vec::new(), body: &empty, upload_progress: None };
     let value = http::block_on(async {
-        let resp = http::send(&client, &out, &signer, &opts, &mut |_, _, _, _| {}).await?;
+        let resp = http::send(&client, &out, &signer, opts, &mut |_, _, _, _| {}).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let bytes =
-            resp.bytes().await.map_err(|e| http::transport_error(out.url.host_str().unwrap_or(""), &e, &opts))?;
+            resp.bytes().await.map_err(|e| http::transport_error(out.url.host_str().unwrap_or(""), &e, opts))?;
         if status >= 400 {
             return Err(Error::Status { status, message: errors::summarize(status, &headers, &bytes) });
         }
@@ -99,4 +107,16 @@ fn fetch(cf: &ConfigFile, a: &RoutesCommon, name: Option<&str>) -> Result<(Value
 
 fn encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Route names of profile `profile`'s gateway, within `budget` (for shell completion).
+pub(crate) fn list_route_names(
+    cf: &ConfigFile,
+    profile: &str,
+    budget: std::time::Duration,
+) -> Result<Vec<String>, Error> {
+    let common = RoutesCommon { profile: Some(profile.to_string()), auth: None, url: None, gateway: None };
+    let opts = HttpOptions { timeout: Some(budget), connect_timeout: budget, retries: 0, ..HttpOptions::default() };
+    let (v, _, _) = fetch_with(cf, &common, None, &opts)?;
+    Ok(mlflow::parse_routes(&v).into_iter().map(|r| r.name).filter(|n| !n.is_empty()).collect())
 }

@@ -194,3 +194,40 @@ impl Drop for Daemon {
         let _ = self.child.wait();
     }
 }
+
+/// The gateway-like test server (tests/py/fake_gateway.py) on a free port.
+pub fn fake_gateway(dir: &std::path::Path) -> (Daemon, u16) {
+    let port = free_port();
+    let mut c = std::process::Command::new("python3");
+    c.arg(data_dir().join("../py/fake_gateway.py"))
+        .arg(dir.join("fake-requests.jsonl"))
+        .env("FAKE_PORT", port.to_string());
+    let log = dir.join("fake.log");
+    let mut d = Daemon::spawn("fake gateway", c, &log);
+    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 20, &log);
+    (d, port)
+}
+
+/// What bash offers for the words, through the registered dynamic completion function.
+pub fn bash_complete(sb: &Sandbox, words: &[&str], env: &[(&str, &str)]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        "source <(COMPLETE=bash '{bin}')\nCOMP_WORDS=({words})\nCOMP_CWORD={cword}\nCOMP_TYPE=9\n\
+         _clap_complete_gwctl gwctl '{cur}' '{prev}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        bin = gwctl_bin().display(),
+        words = quoted.join(" "),
+        cword = words.len() - 1,
+        cur = words[words.len() - 1],
+        prev = words[words.len() - 2],
+    );
+    let mut c = sb.cmd();
+    c.envs(env.iter().copied());
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env_clear()
+        .envs(c.get_envs().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+}

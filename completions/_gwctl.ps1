@@ -1,0 +1,576 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'gwctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'gwctl' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed headers, presigned URL or a ready curl command for a request')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Manage credential profiles (settings in the config file, secrets in a secret store)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here and each profile''s secret')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
+            [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;sign' {
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method [default: GET, or POST with -d]')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'HTTP method [default: GET, or POST with -d]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with the request)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with the request)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme, with credentials from the environment (no profile)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]')
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'Fixed signing time, 20150830T123600Z or RFC 3339, for reproducible output [default: now]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Presigned URL lifetime in seconds, at most 604800 (7 days)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The sub claim')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The aud claim (repeatable: several make an array)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--unsigned-payload', '--unsigned-payload', [CompletionResultType]::ParameterName, 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)')
+            [CompletionResult]::new('--content-sha256', '--content-sha256', [CompletionResultType]::ParameterName, 'Add and sign X-Amz-Content-SHA256 (always on for s3)')
+            [CompletionResult]::new('--presign', '--presign', [CompletionResultType]::ParameterName, 'Print a presigned URL (query-string auth) instead of headers')
+            [CompletionResult]::new('--no-jti', '--no-jti', [CompletionResultType]::ParameterName, 'Leave out the random jti claim')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile''s settings, with its secret masked')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change a profile''s settings, secret or store')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile and its stored secret')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a profile the default')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import credentials from another tool')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;profile;add' {
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme (asked for on a terminal when missing)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the gateway or endpoint')
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Basic auth user name')
+            [CompletionResult]::new('--access-key-id', '--access-key-id', [CompletionResultType]::ParameterName, 'Access key id (sigv4, apipark, huawei)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'JWT private key file (PEM); its content is copied into the secret store')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The sub claim')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The aud claim (repeatable: several make an array)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input')
+            [CompletionResult]::new('--no-jti', '--no-jti', [CompletionResultType]::ParameterName, 'Leave out the random jti claim')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite an existing profile without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite an existing profile without asking')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile;show' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile;edit' {
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme (asked for on a terminal when missing)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the gateway or endpoint')
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Basic auth user name')
+            [CompletionResult]::new('--access-key-id', '--access-key-id', [CompletionResultType]::ParameterName, 'Access key id (sigv4, apipark, huawei)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'JWT private key file (PEM); its content is copied into the secret store')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The sub claim')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The aud claim (repeatable: several make an array)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input')
+            [CompletionResult]::new('--no-jti', '--no-jti', [CompletionResultType]::ParameterName, 'Leave out the random jti claim')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile;remove' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile;use' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile;import' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('aws', 'aws', [CompletionResultType]::ParameterValue, 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;profile;import;aws' {
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'The profile in ~/.aws/credentials [default: the AWS_* environment if set, else "default"]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the gwctl profile [default: the AWS profile''s name, or "aws"]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret goes [default: auto]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service for the new profile')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Overwrite an existing profile without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Overwrite an existing profile without asking')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;profile;import;help' {
+            [CompletionResult]::new('aws', 'aws', [CompletionResultType]::ParameterValue, 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;profile;import;help;aws' {
+            break
+        }
+        'gwctl;profile;import;help;help' {
+            break
+        }
+        'gwctl;profile;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile''s settings, with its secret masked')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change a profile''s settings, secret or store')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile and its stored secret')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a profile the default')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import credentials from another tool')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;profile;help;add' {
+            break
+        }
+        'gwctl;profile;help;list' {
+            break
+        }
+        'gwctl;profile;help;show' {
+            break
+        }
+        'gwctl;profile;help;edit' {
+            break
+        }
+        'gwctl;profile;help;remove' {
+            break
+        }
+        'gwctl;profile;help;use' {
+            break
+        }
+        'gwctl;profile;help;import' {
+            [CompletionResult]::new('aws', 'aws', [CompletionResultType]::ParameterValue, 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment')
+            break
+        }
+        'gwctl;profile;help;import;aws' {
+            break
+        }
+        'gwctl;profile;help;help' {
+            break
+        }
+        'gwctl;doctor' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;invoke' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)')
+            [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;invoke;route' {
+            [CompletionResult]::new('--style', '--style', [CompletionResultType]::ParameterName, 'URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations), tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME) [default: tracking-server for --gateway mlflow-server profiles, else endpoints]')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'What the route does, for --prompt: chat, completions, embeddings [default: asked of the gateway, else chat]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme with credentials from the environment (no profile)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL, overriding the profile''s')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with the request)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with the request)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE or @- (standard input)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE or @- (standard input)')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Build the payload: chat → messages, completions → prompt, embeddings → input')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'A system message (chat)')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: json (pretty on a terminal, compact when piped), text (the answer''s text), raw (the bytes)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the response headers [default: no limit]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the connection')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The sub claim')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The aud claim (repeatable: several make an array)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Ask for a streamed answer ("stream": true) and print each delta as it arrives')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'With --stream: print the events as received instead of the text deltas')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers first')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers first')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the signed request (secrets redacted) and do not send it')
+            [CompletionResult]::new('--retry-all', '--retry-all', [CompletionResultType]::ParameterName, 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (prints a warning)')
+            [CompletionResult]::new('--unsigned-payload', '--unsigned-payload', [CompletionResultType]::ParameterName, 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)')
+            [CompletionResult]::new('--content-sha256', '--content-sha256', [CompletionResultType]::ParameterName, 'Add and sign X-Amz-Content-SHA256 (always on for s3)')
+            [CompletionResult]::new('--no-jti', '--no-jti', [CompletionResultType]::ParameterName, 'Leave out the random jti claim')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;invoke;endpoint' {
+            [CompletionResult]::new('--input-json', '--input-json', [CompletionResultType]::ParameterName, 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)')
+            [CompletionResult]::new('--input-csv', '--input-csv', [CompletionResultType]::ParameterName, 'MLflow model serving: a CSV file with a header row (→ dataframe_split)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme with credentials from the environment (no profile)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL, overriding the profile''s')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with the request)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with the request)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE or @- (standard input)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE or @- (standard input)')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Build the payload: chat → messages, completions → prompt, embeddings → input')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'A system message (chat)')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: json (pretty on a terminal, compact when piped), text (the answer''s text), raw (the bytes)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the response headers [default: no limit]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the connection')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The sub claim')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The aud claim (repeatable: several make an array)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Ask for a streamed answer ("stream": true) and print each delta as it arrives')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'With --stream: print the events as received instead of the text deltas')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers first')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers first')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the signed request (secrets redacted) and do not send it')
+            [CompletionResult]::new('--retry-all', '--retry-all', [CompletionResultType]::ParameterName, 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (prints a warning)')
+            [CompletionResult]::new('--unsigned-payload', '--unsigned-payload', [CompletionResultType]::ParameterName, 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)')
+            [CompletionResult]::new('--content-sha256', '--content-sha256', [CompletionResultType]::ParameterName, 'Add and sign X-Amz-Content-SHA256 (always on for s3)')
+            [CompletionResult]::new('--no-jti', '--no-jti', [CompletionResultType]::ParameterName, 'Leave out the random jti claim')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;invoke;help' {
+            [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)')
+            [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;invoke;help;route' {
+            break
+        }
+        'gwctl;invoke;help;endpoint' {
+            break
+        }
+        'gwctl;invoke;help;help' {
+            break
+        }
+        'gwctl;routes' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the routes of the profile''s MLflow gateway')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one route')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;routes;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme with credentials from the environment (no profile)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Gateway base URL, overriding the profile''s')
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour, overriding the profile''s: mlflow or mlflow-server')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;routes;show' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme with credentials from the environment (no profile)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Gateway base URL, overriding the profile''s')
+            [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour, overriding the profile''s: mlflow or mlflow-server')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;routes;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the routes of the profile''s MLflow gateway')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one route')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;routes;help;list' {
+            break
+        }
+        'gwctl;routes;help;show' {
+            break
+        }
+        'gwctl;routes;help;help' {
+            break
+        }
+        'gwctl;completions' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;man' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;help' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed headers, presigned URL or a ready curl command for a request')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Manage credential profiles (settings in the config file, secrets in a secret store)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here and each profile''s secret')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
+            [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;help;sign' {
+            break
+        }
+        'gwctl;help;profile' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile''s settings, with its secret masked')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change a profile''s settings, secret or store')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile and its stored secret')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a profile the default')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import credentials from another tool')
+            break
+        }
+        'gwctl;help;profile;add' {
+            break
+        }
+        'gwctl;help;profile;list' {
+            break
+        }
+        'gwctl;help;profile;show' {
+            break
+        }
+        'gwctl;help;profile;edit' {
+            break
+        }
+        'gwctl;help;profile;remove' {
+            break
+        }
+        'gwctl;help;profile;use' {
+            break
+        }
+        'gwctl;help;profile;import' {
+            [CompletionResult]::new('aws', 'aws', [CompletionResultType]::ParameterValue, 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment')
+            break
+        }
+        'gwctl;help;profile;import;aws' {
+            break
+        }
+        'gwctl;help;doctor' {
+            break
+        }
+        'gwctl;help;invoke' {
+            [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)')
+            [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)')
+            break
+        }
+        'gwctl;help;invoke;route' {
+            break
+        }
+        'gwctl;help;invoke;endpoint' {
+            break
+        }
+        'gwctl;help;routes' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the routes of the profile''s MLflow gateway')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one route')
+            break
+        }
+        'gwctl;help;routes;list' {
+            break
+        }
+        'gwctl;help;routes;show' {
+            break
+        }
+        'gwctl;help;completions' {
+            break
+        }
+        'gwctl;help;man' {
+            break
+        }
+        'gwctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

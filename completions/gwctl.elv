@@ -1,0 +1,509 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[gwctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'gwctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'gwctl'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sign 'Print the signed headers, presigned URL or a ready curl command for a request'
+            cand profile 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+            cand doctor 'Check the config file, the secret stores available here and each profile''s secret'
+            cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+            cand routes 'List or show the routes (endpoints) of an MLflow gateway'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;sign'= {
+            cand -X 'HTTP method [default: GET, or POST with -d]'
+            cand --request 'HTTP method [default: GET, or POST with -d]'
+            cand -H 'Add a header, ''Name: value'' (repeatable; signed with the request)'
+            cand --header 'Add a header, ''Name: value'' (repeatable; signed with the request)'
+            cand -d 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)'
+            cand --data 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)'
+            cand -p 'Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --profile 'Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --auth 'Authentication scheme, with credentials from the environment (no profile)'
+            cand --format 'Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]'
+            cand --time 'Fixed signing time, 20150830T123600Z or RFC 3339, for reproducible output [default: now]'
+            cand --region 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]'
+            cand --service 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]'
+            cand --expires 'Presigned URL lifetime in seconds, at most 604800 (7 days)'
+            cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
+            cand --iss 'The iss claim'
+            cand --sub 'The sub claim'
+            cand --aud 'The aud claim (repeatable: several make an array)'
+            cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
+            cand --kid 'The kid header'
+            cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --unsigned-payload 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+            cand --content-sha256 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+            cand --presign 'Print a presigned URL (query-string auth) instead of headers'
+            cand --no-jti 'Leave out the random jti claim'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
+            cand list 'List profiles'
+            cand show 'Show a profile''s settings, with its secret masked'
+            cand edit 'Change a profile''s settings, secret or store'
+            cand remove 'Remove a profile and its stored secret'
+            cand use 'Make a profile the default'
+            cand import 'Import credentials from another tool'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;profile;add'= {
+            cand --auth 'Authentication scheme (asked for on a terminal when missing)'
+            cand --url 'Base URL of the gateway or endpoint'
+            cand --gateway 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic'
+            cand --username 'Basic auth user name'
+            cand --access-key-id 'Access key id (sigv4, apipark, huawei)'
+            cand --region 'SigV4 region'
+            cand --service 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)'
+            cand --store 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]'
+            cand --key-file 'JWT private key file (PEM); its content is copied into the secret store'
+            cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
+            cand --iss 'The iss claim'
+            cand --sub 'The sub claim'
+            cand --aud 'The aud claim (repeatable: several make an array)'
+            cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
+            cand --kid 'The kid header'
+            cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --secret-stdin 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
+            cand --no-jti 'Leave out the random jti claim'
+            cand -y 'Overwrite an existing profile without asking'
+            cand --yes 'Overwrite an existing profile without asking'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile;list'= {
+            cand --format 'Output format'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile;show'= {
+            cand --format 'Output format'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile;edit'= {
+            cand --auth 'Authentication scheme (asked for on a terminal when missing)'
+            cand --url 'Base URL of the gateway or endpoint'
+            cand --gateway 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic'
+            cand --username 'Basic auth user name'
+            cand --access-key-id 'Access key id (sigv4, apipark, huawei)'
+            cand --region 'SigV4 region'
+            cand --service 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)'
+            cand --store 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]'
+            cand --key-file 'JWT private key file (PEM); its content is copied into the secret store'
+            cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
+            cand --iss 'The iss claim'
+            cand --sub 'The sub claim'
+            cand --aud 'The aud claim (repeatable: several make an array)'
+            cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
+            cand --kid 'The kid header'
+            cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --secret-stdin 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
+            cand --no-jti 'Leave out the random jti claim'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile;remove'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -y 'Remove without asking'
+            cand --yes 'Remove without asking'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile;use'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile;import'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand aws 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;profile;import;aws'= {
+            cand --aws-profile 'The profile in ~/.aws/credentials [default: the AWS_* environment if set, else "default"]'
+            cand --name 'Name of the gwctl profile [default: the AWS profile''s name, or "aws"]'
+            cand --store 'Where the secret goes [default: auto]'
+            cand --service 'SigV4 service for the new profile'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -y 'Overwrite an existing profile without asking'
+            cand --yes 'Overwrite an existing profile without asking'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;profile;import;help'= {
+            cand aws 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;profile;import;help;aws'= {
+        }
+        &'gwctl;profile;import;help;help'= {
+        }
+        &'gwctl;profile;help'= {
+            cand add 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
+            cand list 'List profiles'
+            cand show 'Show a profile''s settings, with its secret masked'
+            cand edit 'Change a profile''s settings, secret or store'
+            cand remove 'Remove a profile and its stored secret'
+            cand use 'Make a profile the default'
+            cand import 'Import credentials from another tool'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;profile;help;add'= {
+        }
+        &'gwctl;profile;help;list'= {
+        }
+        &'gwctl;profile;help;show'= {
+        }
+        &'gwctl;profile;help;edit'= {
+        }
+        &'gwctl;profile;help;remove'= {
+        }
+        &'gwctl;profile;help;use'= {
+        }
+        &'gwctl;profile;help;import'= {
+            cand aws 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment'
+        }
+        &'gwctl;profile;help;import;aws'= {
+        }
+        &'gwctl;profile;help;help'= {
+        }
+        &'gwctl;doctor'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;invoke'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand route 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
+            cand endpoint 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;invoke;route'= {
+            cand --style 'URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations), tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME) [default: tracking-server for --gateway mlflow-server profiles, else endpoints]'
+            cand --kind 'What the route does, for --prompt: chat, completions, embeddings [default: asked of the gateway, else chat]'
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --auth 'Authentication scheme with credentials from the environment (no profile)'
+            cand --url 'Base URL, overriding the profile''s'
+            cand -X 'HTTP method [default: POST with a body, else GET]'
+            cand --request 'HTTP method [default: POST with a body, else GET]'
+            cand -H 'Add a header, ''Name: value'' (repeatable; signed with the request)'
+            cand --header 'Add a header, ''Name: value'' (repeatable; signed with the request)'
+            cand -d 'Body: DATA as given, @FILE or @- (standard input)'
+            cand --data 'Body: DATA as given, @FILE or @- (standard input)'
+            cand --prompt 'Build the payload: chat → messages, completions → prompt, embeddings → input'
+            cand --system 'A system message (chat)'
+            cand --param 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)'
+            cand --format 'Output: json (pretty on a terminal, compact when piped), text (the answer''s text), raw (the bytes)'
+            cand --timeout 'Seconds to wait for the response headers [default: no limit]'
+            cand --connect-timeout 'Seconds to wait for the connection'
+            cand --retries 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)'
+            cand --cacert 'Trust the CA certificates in this PEM file'
+            cand --region 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]'
+            cand --service 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]'
+            cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
+            cand --iss 'The iss claim'
+            cand --sub 'The sub claim'
+            cand --aud 'The aud claim (repeatable: several make an array)'
+            cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
+            cand --kid 'The kid header'
+            cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --stream 'Ask for a streamed answer ("stream": true) and print each delta as it arrives'
+            cand --raw 'With --stream: print the events as received instead of the text deltas'
+            cand -i 'Print the response status line and headers first'
+            cand --include 'Print the response status line and headers first'
+            cand --dry-run 'Print the signed request (secrets redacted) and do not send it'
+            cand --retry-all 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+            cand --insecure 'Do not verify TLS certificates (prints a warning)'
+            cand --unsigned-payload 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+            cand --content-sha256 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+            cand --no-jti 'Leave out the random jti claim'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;invoke;endpoint'= {
+            cand --input-json 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)'
+            cand --input-csv 'MLflow model serving: a CSV file with a header row (→ dataframe_split)'
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --auth 'Authentication scheme with credentials from the environment (no profile)'
+            cand --url 'Base URL, overriding the profile''s'
+            cand -X 'HTTP method [default: POST with a body, else GET]'
+            cand --request 'HTTP method [default: POST with a body, else GET]'
+            cand -H 'Add a header, ''Name: value'' (repeatable; signed with the request)'
+            cand --header 'Add a header, ''Name: value'' (repeatable; signed with the request)'
+            cand -d 'Body: DATA as given, @FILE or @- (standard input)'
+            cand --data 'Body: DATA as given, @FILE or @- (standard input)'
+            cand --prompt 'Build the payload: chat → messages, completions → prompt, embeddings → input'
+            cand --system 'A system message (chat)'
+            cand --param 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)'
+            cand --format 'Output: json (pretty on a terminal, compact when piped), text (the answer''s text), raw (the bytes)'
+            cand --timeout 'Seconds to wait for the response headers [default: no limit]'
+            cand --connect-timeout 'Seconds to wait for the connection'
+            cand --retries 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)'
+            cand --cacert 'Trust the CA certificates in this PEM file'
+            cand --region 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]'
+            cand --service 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]'
+            cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
+            cand --iss 'The iss claim'
+            cand --sub 'The sub claim'
+            cand --aud 'The aud claim (repeatable: several make an array)'
+            cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
+            cand --kid 'The kid header'
+            cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --stream 'Ask for a streamed answer ("stream": true) and print each delta as it arrives'
+            cand --raw 'With --stream: print the events as received instead of the text deltas'
+            cand -i 'Print the response status line and headers first'
+            cand --include 'Print the response status line and headers first'
+            cand --dry-run 'Print the signed request (secrets redacted) and do not send it'
+            cand --retry-all 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+            cand --insecure 'Do not verify TLS certificates (prints a warning)'
+            cand --unsigned-payload 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+            cand --content-sha256 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+            cand --no-jti 'Leave out the random jti claim'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;invoke;help'= {
+            cand route 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
+            cand endpoint 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;invoke;help;route'= {
+        }
+        &'gwctl;invoke;help;endpoint'= {
+        }
+        &'gwctl;invoke;help;help'= {
+        }
+        &'gwctl;routes'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the routes of the profile''s MLflow gateway'
+            cand show 'Show one route'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;routes;list'= {
+            cand --format 'Output format'
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --auth 'Authentication scheme with credentials from the environment (no profile)'
+            cand --url 'Gateway base URL, overriding the profile''s'
+            cand --gateway 'Gateway flavour, overriding the profile''s: mlflow or mlflow-server'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;routes;show'= {
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --auth 'Authentication scheme with credentials from the environment (no profile)'
+            cand --url 'Gateway base URL, overriding the profile''s'
+            cand --gateway 'Gateway flavour, overriding the profile''s: mlflow or mlflow-server'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;routes;help'= {
+            cand list 'List the routes of the profile''s MLflow gateway'
+            cand show 'Show one route'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;routes;help;list'= {
+        }
+        &'gwctl;routes;help;show'= {
+        }
+        &'gwctl;routes;help;help'= {
+        }
+        &'gwctl;completions'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;man'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;help'= {
+            cand sign 'Print the signed headers, presigned URL or a ready curl command for a request'
+            cand profile 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+            cand doctor 'Check the config file, the secret stores available here and each profile''s secret'
+            cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+            cand routes 'List or show the routes (endpoints) of an MLflow gateway'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;help;sign'= {
+        }
+        &'gwctl;help;profile'= {
+            cand add 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
+            cand list 'List profiles'
+            cand show 'Show a profile''s settings, with its secret masked'
+            cand edit 'Change a profile''s settings, secret or store'
+            cand remove 'Remove a profile and its stored secret'
+            cand use 'Make a profile the default'
+            cand import 'Import credentials from another tool'
+        }
+        &'gwctl;help;profile;add'= {
+        }
+        &'gwctl;help;profile;list'= {
+        }
+        &'gwctl;help;profile;show'= {
+        }
+        &'gwctl;help;profile;edit'= {
+        }
+        &'gwctl;help;profile;remove'= {
+        }
+        &'gwctl;help;profile;use'= {
+        }
+        &'gwctl;help;profile;import'= {
+            cand aws 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment'
+        }
+        &'gwctl;help;profile;import;aws'= {
+        }
+        &'gwctl;help;doctor'= {
+        }
+        &'gwctl;help;invoke'= {
+            cand route 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
+            cand endpoint 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+        }
+        &'gwctl;help;invoke;route'= {
+        }
+        &'gwctl;help;invoke;endpoint'= {
+        }
+        &'gwctl;help;routes'= {
+            cand list 'List the routes of the profile''s MLflow gateway'
+            cand show 'Show one route'
+        }
+        &'gwctl;help;routes;list'= {
+        }
+        &'gwctl;help;routes;show'= {
+        }
+        &'gwctl;help;completions'= {
+        }
+        &'gwctl;help;man'= {
+        }
+        &'gwctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

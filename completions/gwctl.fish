@@ -1,0 +1,355 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_gwctl_global_optspecs
+    string join \n config= v/verbose h/help V/version
+end
+
+function __fish_gwctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_gwctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_gwctl_using_subcommand
+    set -l cmd (__fish_gwctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c gwctl -n "__fish_gwctl_needs_command" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_needs_command" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_needs_command" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "doctor" -d 'Check the config file, the secret stores available here and each profile\'s secret'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s X -l request -d 'HTTP method [default: GET, or POST with -d]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s d -l data -d 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s p -l profile -d 'Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l auth -d 'Authentication scheme, with credentials from the environment (no profile)' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l format -d 'Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]' -r -f -a "headers\t''
+json\t''
+curl\t''
+url\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l time -d 'Fixed signing time, 20150830T123600Z or RFC 3339, for reproducible output [default: now]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l service -d 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l expires -d 'Presigned URL lifetime in seconds, at most 604800 (7 days)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l iss -d 'The iss claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l sub -d 'The sub claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l aud -d 'The aud claim (repeatable: several make an array)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l kid -d 'The kid header' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l presign -d 'Print a presigned URL (query-string auth) instead of headers'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l no-jti -d 'Leave out the random jti claim'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "list" -d 'List profiles'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "edit" -d 'Change a profile\'s settings, secret or store'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "remove" -d 'Remove a profile and its stored secret'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "use" -d 'Make a profile the default'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "import" -d 'Import credentials from another tool'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l auth -d 'Authentication scheme (asked for on a terminal when missing)' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l url -d 'Base URL of the gateway or endpoint' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l gateway -d 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic' -r -f -a "mlflow\t''
+mlflow-server\t''
+aws\t''
+generic\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l username -d 'Basic auth user name' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l access-key-id -d 'Access key id (sigv4, apipark, huawei)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l region -d 'SigV4 region' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l service -d 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l key-file -d 'JWT private key file (PEM); its content is copied into the secret store' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l iss -d 'The iss claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l sub -d 'The sub claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l aud -d 'The aud claim (repeatable: several make an array)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l kid -d 'The kid header' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l secret-stdin -d 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l no-jti -d 'Leave out the random jti claim'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s y -l yes -d 'Overwrite an existing profile without asking'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "toml\t''
+json\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l auth -d 'Authentication scheme (asked for on a terminal when missing)' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l url -d 'Base URL of the gateway or endpoint' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l gateway -d 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic' -r -f -a "mlflow\t''
+mlflow-server\t''
+aws\t''
+generic\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l username -d 'Basic auth user name' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l access-key-id -d 'Access key id (sigv4, apipark, huawei)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l region -d 'SigV4 region' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l service -d 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l key-file -d 'JWT private key file (PEM); its content is copied into the secret store' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l iss -d 'The iss claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l sub -d 'The sub claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l aud -d 'The aud claim (repeatable: several make an array)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l kid -d 'The kid header' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l secret-stdin -d 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l no-jti -d 'Leave out the random jti claim'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from use" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from import" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from import" -f -a "aws" -d 'Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from import" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change a profile\'s settings, secret or store'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile and its stored secret'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the default'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import credentials from another tool'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l style -d 'URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations), tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME) [default: tracking-server for --gateway mlflow-server profiles, else endpoints]' -r -f -a "endpoints\t''
+legacy\t''
+tracking-server\t''
+openai\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l kind -d 'What the route does, for --prompt: chat, completions, embeddings [default: asked of the gateway, else chat]' -r -f -a "chat\t''
+completions\t''
+embeddings\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l url -d 'Base URL, overriding the profile\'s' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s d -l data -d 'Body: DATA as given, @FILE or @- (standard input)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l system -d 'A system message (chat)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l param -d 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
+text\t''
+raw\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l timeout -d 'Seconds to wait for the response headers [default: no limit]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l service -d 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l iss -d 'The iss claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l sub -d 'The sub claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l aud -d 'The aud claim (repeatable: several make an array)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l kid -d 'The kid header' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l stream -d 'Ask for a streamed answer ("stream": true) and print each delta as it arrives'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l raw -d 'With --stream: print the events as received instead of the text deltas'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s i -l include -d 'Print the response status line and headers first'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l dry-run -d 'Print the signed request (secrets redacted) and do not send it'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l no-jti -d 'Leave out the random jti claim'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-json -d 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-csv -d 'MLflow model serving: a CSV file with a header row (→ dataframe_split)' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l url -d 'Base URL, overriding the profile\'s' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s d -l data -d 'Body: DATA as given, @FILE or @- (standard input)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l system -d 'A system message (chat)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l param -d 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
+text\t''
+raw\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l timeout -d 'Seconds to wait for the response headers [default: no limit]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l service -d 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l iss -d 'The iss claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l sub -d 'The sub claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l aud -d 'The aud claim (repeatable: several make an array)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l kid -d 'The kid header' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l stream -d 'Ask for a streamed answer ("stream": true) and print each delta as it arrives'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l raw -d 'With --stream: print the events as received instead of the text deltas'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s i -l include -d 'Print the response status line and headers first'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l dry-run -d 'Print the signed request (secrets redacted) and do not send it'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l no-jti -d 'Leave out the random jti claim'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one route'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l url -d 'Gateway base URL, overriding the profile\'s' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l gateway -d 'Gateway flavour, overriding the profile\'s: mlflow or mlflow-server' -r -f -a "mlflow\t''
+mlflow-server\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l url -d 'Gateway base URL, overriding the profile\'s' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l gateway -d 'Gateway flavour, overriding the profile\'s: mlflow or mlflow-server' -r -f -a "mlflow\t''
+mlflow-server\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one route'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand man" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here and each profile\'s secret'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "edit" -d 'Change a profile\'s settings, secret or store'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile and its stored secret'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "use" -d 'Make a profile the default'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "import" -d 'Import credentials from another tool'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "show" -d 'Show one route'
