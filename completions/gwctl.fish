@@ -39,8 +39,8 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this me
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s X -l request -d 'HTTP method [default: GET, or POST with -d]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s d -l data -d 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s p -l profile -d 'Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l auth -d 'Authentication scheme, with credentials from the environment (no profile)' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
@@ -196,7 +196,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 completions\t''
 embeddings\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
@@ -241,7 +241,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-json -d 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-csv -d 'MLflow model serving: a CSV file with a header row (→ dataframe_split)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
@@ -296,7 +296,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
@@ -310,7 +310,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l auth -d 'Authentication scheme with credentials from the environment (no profile)' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''

@@ -127,17 +127,8 @@ pub struct SignArgs {
     #[arg(short = 'd', long = "data", value_name = "DATA|@FILE|@-", allow_hyphen_values = true)]
     pub data: Option<OsString>,
 
-    /// Profile to sign with [default: GWCTL_PROFILE, else the default profile unless --auth is given]
-    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
-    pub profile: Option<String>,
-
-    /// Authentication scheme, with credentials from the environment (no profile)
-    #[arg(
-        long,
-        value_name = "SCHEME",
-        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
-    )]
-    pub auth: Option<AuthScheme>,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
 
     /// Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]
     #[arg(
@@ -156,6 +147,23 @@ pub struct SignArgs {
 
     #[command(flatten)]
     pub jwt: JwtArgs,
+}
+
+/// Which credentials sign the request: a profile, or a scheme with the environment's.
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub profile: Option<String>,
+
+    /// Authentication scheme; alone, credentials come from the environment; with a profile of
+    /// another scheme, it overrides the profile's for this call
+    #[arg(
+        long,
+        value_name = "SCHEME",
+        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
+    )]
+    pub auth: Option<AuthScheme>,
 }
 
 #[derive(Debug, Args)]
@@ -475,17 +483,8 @@ pub struct InvokeEndpointArgs {
 
 #[derive(Debug, Args)]
 pub struct InvokeArgs {
-    /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
-    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
-    pub profile: Option<String>,
-
-    /// Authentication scheme with credentials from the environment (no profile)
-    #[arg(
-        long,
-        value_name = "SCHEME",
-        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
-    )]
-    pub auth: Option<AuthScheme>,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
 
     /// Base URL, overriding the profile's
     #[arg(long, value_name = "URL")]
@@ -602,17 +601,8 @@ pub struct RoutesShowArgs {
 
 #[derive(Debug, Args)]
 pub struct RoutesCommon {
-    /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
-    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
-    pub profile: Option<String>,
-
-    /// Authentication scheme with credentials from the environment (no profile)
-    #[arg(
-        long,
-        value_name = "SCHEME",
-        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
-    )]
-    pub auth: Option<AuthScheme>,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
 
     /// Gateway base URL, overriding the profile's
     #[arg(long, value_name = "URL")]

@@ -43,14 +43,7 @@ fn start(python: &Path, user: &str, password: &str) -> Option<Stack> {
     let d = dir.path();
 
     // The fake OpenAI provider.
-    let up_port = free_port();
-    let mut up = Command::new("python3");
-    up.arg(common::data_dir().join("../py/fake_gateway.py"))
-        .arg(d.join("upstream.jsonl"))
-        .env("FAKE_PAUSE", "0.2")
-        .env("FAKE_PORT", up_port.to_string());
-    let mut upstream = Daemon::spawn("fake provider", up, &d.join("upstream.log"));
-    upstream.wait_http(&format!("http://127.0.0.1:{up_port}/health"), 20, &d.join("upstream.log"));
+    let (upstream, up_port) = common::fake_gateway(d);
 
     // The MLflow YAML gateway.
     let gw_port = free_port();

@@ -20,15 +20,7 @@ fn tracking_server_gateway_with_basic_auth() {
     }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let up_port = free_port();
-    let mut up = Command::new("python3");
-    up.arg(common::data_dir().join("../py/fake_gateway.py"))
-        .arg(d.join("upstream.jsonl"))
-        .env("FAKE_PAUSE", "0.2")
-        .env("FAKE_PORT", up_port.to_string());
-    let mut upstream = Daemon::spawn("fake provider", up, &d.join("upstream.log"));
-    upstream.wait_http(&format!("http://127.0.0.1:{up_port}/health"), 20, &d.join("upstream.log"));
-
+    let (_upstream, up_port) = common::fake_gateway(d);
     let port = free_port();
     let admin_password = "admin-pass-4242";
     let mut server = Command::new(bin.join("mlflow"));

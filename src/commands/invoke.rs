@@ -20,7 +20,7 @@ use crate::signing::Signer;
 pub fn run(cmd: InvokeCommand, cf: &ConfigFile) -> Result<(), Error> {
     match cmd {
         InvokeCommand::Route(a) => {
-            let resolved = resolve::resolve(cf, a.common.profile.as_deref(), a.common.auth)?;
+            let resolved = resolve::resolve(cf, a.common.credentials.profile.as_deref(), a.common.credentials.auth)?;
             let profile = resolved.profile.as_ref().map(|(_, p)| p.clone());
             let base = base_url(&a.common, profile.as_ref())?;
             let gateway = profile.as_ref().and_then(|p| p.gateway);
@@ -46,7 +46,7 @@ pub fn run(cmd: InvokeCommand, cf: &ConfigFile) -> Result<(), Error> {
             call(&client, &signer, &http_opts, &a.common, url, body)
         }
         InvokeCommand::Endpoint(a) => {
-            let resolved = resolve::resolve(cf, a.common.profile.as_deref(), a.common.auth)?;
+            let resolved = resolve::resolve(cf, a.common.credentials.profile.as_deref(), a.common.credentials.auth)?;
             let profile = resolved.profile.as_ref().map(|(_, p)| p.clone());
             let base = a.common.url.clone().or_else(|| profile.as_ref().and_then(|p| p.url.clone()));
             let url = request_spec::parse_url(&resolve::join_url(base.as_deref(), &a.endpoint)?)?;

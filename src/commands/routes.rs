@@ -63,7 +63,7 @@ fn fetch_with(
     name: Option<&str>,
     opts: &HttpOptions,
 ) -> Result<(Value, url::Url, Option<Gateway>), Error> {
-    let resolved = resolve::resolve(cf, a.profile.as_deref(), a.auth)?;
+    let resolved = resolve::resolve(cf, a.credentials.profile.as_deref(), a.credentials.auth)?;
     let profile = resolved.profile.as_ref().map(|(_, p)| p.clone());
     let base = a
         .url
@@ -115,7 +115,11 @@ pub(crate) fn list_route_names(
     profile: &str,
     budget: std::time::Duration,
 ) -> Result<Vec<String>, Error> {
-    let common = RoutesCommon { profile: Some(profile.to_string()), auth: None, url: None, gateway: None };
+    let common = RoutesCommon {
+        credentials: crate::cli::CredentialArgs { profile: Some(profile.to_string()), auth: None },
+        url: None,
+        gateway: None,
+    };
     let opts = HttpOptions { timeout: Some(budget), connect_timeout: budget, retries: 0, ..HttpOptions::default() };
     let (v, _, _) = fetch_with(cf, &common, None, &opts)?;
     Ok(mlflow::parse_routes(&v).into_iter().map(|r| r.name).filter(|n| !n.is_empty()).collect())

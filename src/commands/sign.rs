@@ -10,7 +10,7 @@ use crate::request_spec::{self, Body, BodyArg};
 use crate::signing::{Request, SigningTime};
 
 pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
-    let resolved = resolve::resolve(config, args.profile.as_deref(), args.auth)?;
+    let resolved = resolve::resolve(config, args.credentials.profile.as_deref(), args.credentials.auth)?;
     check_flags(&args, resolved.options.scheme)?;
     let base = resolved.profile.as_ref().and_then(|(_, p)| p.url.as_deref());
     let url = request_spec::parse_url(&resolve::join_url(base, &args.url)?)?;
