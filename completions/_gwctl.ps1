@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here and each profile''s secret')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
+            [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -466,6 +467,51 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;routes;help;help' {
             break
         }
+        'gwctl;scaffold' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('nginx', 'nginx', [CompletionResultType]::ParameterValue, 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;scaffold;nginx' {
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'The gateway nginx forwards to, e.g. http://127.0.0.1:5000')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How nginx authenticates clients')
+            [CompletionResult]::new('--from-profile', '--from-profile', [CompletionResultType]::ParameterName, 'Take the user and password from this Basic profile (and print matching gwctl lines)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The htpasswd user (with --password-stdin)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'nginx listen address')
+            [CompletionResult]::new('--server-name', '--server-name', [CompletionResultType]::ParameterName, 'nginx server_name')
+            [CompletionResult]::new('--realm', '--realm', [CompletionResultType]::ParameterName, 'The realm shown by browsers')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the server block here [default: print it]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the server block here [default: print it]')
+            [CompletionResult]::new('--htpasswd', '--htpasswd', [CompletionResultType]::ParameterName, 'Write the htpasswd entry here [default: FILE.htpasswd next to -o]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the htpasswd password from standard input')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing files')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;scaffold;help' {
+            [CompletionResult]::new('nginx', 'nginx', [CompletionResultType]::ParameterValue, 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;scaffold;help;nginx' {
+            break
+        }
+        'gwctl;scaffold;help;help' {
+            break
+        }
         'gwctl;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
@@ -492,6 +538,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here and each profile''s secret')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
+            [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -558,6 +605,13 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;help;routes;show' {
+            break
+        }
+        'gwctl;help;scaffold' {
+            [CompletionResult]::new('nginx', 'nginx', [CompletionResultType]::ParameterValue, 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway')
+            break
+        }
+        'gwctl;help;scaffold;nginx' {
             break
         }
         'gwctl;help;completions' {

@@ -37,6 +37,9 @@ _gwctl() {
             gwctl,routes)
                 cmd="gwctl__subcmd__routes"
                 ;;
+            gwctl,scaffold)
+                cmd="gwctl__subcmd__scaffold"
+                ;;
             gwctl,sign)
                 cmd="gwctl__subcmd__sign"
                 ;;
@@ -60,6 +63,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help,routes)
                 cmd="gwctl__subcmd__help__subcmd__routes"
+                ;;
+            gwctl__subcmd__help,scaffold)
+                cmd="gwctl__subcmd__help__subcmd__scaffold"
                 ;;
             gwctl__subcmd__help,sign)
                 cmd="gwctl__subcmd__help__subcmd__sign"
@@ -99,6 +105,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help__subcmd__routes,show)
                 cmd="gwctl__subcmd__help__subcmd__routes__subcmd__show"
+                ;;
+            gwctl__subcmd__help__subcmd__scaffold,nginx)
+                cmd="gwctl__subcmd__help__subcmd__scaffold__subcmd__nginx"
                 ;;
             gwctl__subcmd__invoke,endpoint)
                 cmd="gwctl__subcmd__invoke__subcmd__endpoint"
@@ -199,6 +208,18 @@ _gwctl() {
             gwctl__subcmd__routes__subcmd__help,show)
                 cmd="gwctl__subcmd__routes__subcmd__help__subcmd__show"
                 ;;
+            gwctl__subcmd__scaffold,help)
+                cmd="gwctl__subcmd__scaffold__subcmd__help"
+                ;;
+            gwctl__subcmd__scaffold,nginx)
+                cmd="gwctl__subcmd__scaffold__subcmd__nginx"
+                ;;
+            gwctl__subcmd__scaffold__subcmd__help,help)
+                cmd="gwctl__subcmd__scaffold__subcmd__help__subcmd__help"
+                ;;
+            gwctl__subcmd__scaffold__subcmd__help,nginx)
+                cmd="gwctl__subcmd__scaffold__subcmd__help__subcmd__nginx"
+                ;;
             *)
                 ;;
         esac
@@ -206,7 +227,7 @@ _gwctl() {
 
     case "${cmd}" in
         gwctl)
-            opts="-v -h -V --config --verbose --help --version sign profile doctor invoke routes completions man help"
+            opts="-v -h -V --config --verbose --help --version sign profile doctor invoke routes scaffold completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,7 +281,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help)
-            opts="sign profile doctor invoke routes completions man help"
+            opts="sign profile doctor invoke routes scaffold completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,6 +547,34 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help__subcmd__routes__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__scaffold)
+            opts="nginx"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__scaffold__subcmd__nginx)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1550,6 +1599,124 @@ _gwctl() {
                     ;;
                 --gateway)
                     COMPREPLY=($(compgen -W "mlflow mlflow-server" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold)
+            opts="-v -h -V --config --verbose --help --version nginx help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__help)
+            opts="nginx help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__help__subcmd__nginx)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__nginx)
+            opts="-o -v -h -V --backend --auth --from-profile --user --password-stdin --listen --server-name --realm --output --htpasswd --force --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "basic" -- "${cur}"))
+                    return 0
+                    ;;
+                --from-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htpasswd)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand doctor 'Check the config file, the secret stores available here and each profile''s secret'
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
+            cand scaffold 'Generate the gateway side: configs the real tools accept'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -424,6 +425,46 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         }
         &'gwctl;routes;help;help'= {
         }
+        &'gwctl;scaffold'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand nginx 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;scaffold;nginx'= {
+            cand --backend 'The gateway nginx forwards to, e.g. http://127.0.0.1:5000'
+            cand --auth 'How nginx authenticates clients'
+            cand --from-profile 'Take the user and password from this Basic profile (and print matching gwctl lines)'
+            cand --user 'The htpasswd user (with --password-stdin)'
+            cand --listen 'nginx listen address'
+            cand --server-name 'nginx server_name'
+            cand --realm 'The realm shown by browsers'
+            cand -o 'Write the server block here [default: print it]'
+            cand --output 'Write the server block here [default: print it]'
+            cand --htpasswd 'Write the htpasswd entry here [default: FILE.htpasswd next to -o]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --password-stdin 'Read the htpasswd password from standard input'
+            cand --force 'Overwrite existing files'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;scaffold;help'= {
+            cand nginx 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;scaffold;help;nginx'= {
+        }
+        &'gwctl;scaffold;help;help'= {
+        }
         &'gwctl;completions'= {
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand -v 'Print progress notes on stderr (never secrets)'
@@ -448,6 +489,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand doctor 'Check the config file, the secret stores available here and each profile''s secret'
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
+            cand scaffold 'Generate the gateway side: configs the real tools accept'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -497,6 +539,11 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;routes;list'= {
         }
         &'gwctl;help;routes;show'= {
+        }
+        &'gwctl;help;scaffold'= {
+            cand nginx 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
+        }
+        &'gwctl;help;scaffold;nginx'= {
         }
         &'gwctl;help;completions'= {
         }

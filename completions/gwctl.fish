@@ -33,6 +33,7 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "profile" -d 'Manage cre
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "doctor" -d 'Check the config file, the secret stores available here and each profile\'s secret'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -326,6 +327,29 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one route'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l backend -d 'The gateway nginx forwards to, e.g. http://127.0.0.1:5000' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l auth -d 'How nginx authenticates clients' -r -f -a "basic\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l from-profile -d 'Take the user and password from this Basic profile (and print matching gwctl lines)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l user -d 'The htpasswd user (with --password-stdin)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l listen -d 'nginx listen address' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l server-name -d 'nginx server_name' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l realm -d 'The realm shown by browsers' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s o -l output -d 'Write the server block here [default: print it]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l htpasswd -d 'Write the htpasswd entry here [default: FILE.htpasswd next to -o]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l password-stdin -d 'Read the htpasswd password from standard input'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l force -d 'Overwrite existing files'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'
@@ -334,14 +358,15 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand man" -l config -d 'Config fi
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here and each profile\'s secret'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here and each profile\'s secret'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'
@@ -353,3 +378,4 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "show" -d 'Show one route'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from scaffold" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'

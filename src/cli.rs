@@ -56,6 +56,12 @@ pub enum Command {
         after_help = "Examples:\n  gwctl routes list --profile dev\n  gwctl routes show chat --profile dev"
     )]
     Routes(RoutesCommand),
+    /// Generate the gateway side: configs the real tools accept
+    #[command(
+        subcommand,
+        after_help = "Example:\n  gwctl scaffold nginx --backend http://127.0.0.1:5000 --from-profile dev -o /etc/nginx/conf.d/mlflow.conf"
+    )]
+    Scaffold(ScaffoldCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -639,4 +645,66 @@ mod tests {
         walk(&super::Cli::command(), "gwctl", &mut missing);
         assert!(missing.is_empty(), "no example in --help of: {missing:?}");
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScaffoldCommand {
+    /// An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway
+    #[command(after_help = SCAFFOLD_NGINX_EXAMPLES)]
+    Nginx(ScaffoldNginxArgs),
+}
+
+const SCAFFOLD_NGINX_EXAMPLES: &str = "\
+Examples:
+  # user and password from a Basic profile, files next to each other
+  gwctl scaffold nginx --backend http://127.0.0.1:5000 --from-profile dev -o /etc/nginx/conf.d/mlflow.conf
+  # or a user with the password on stdin
+  printf %s \"$PW\" | gwctl scaffold nginx --backend http://127.0.0.1:5000 --user alice --password-stdin \\
+      --listen 127.0.0.1:8080 -o mlflow.conf";
+
+#[derive(Debug, Args)]
+pub struct ScaffoldNginxArgs {
+    /// The gateway nginx forwards to, e.g. http://127.0.0.1:5000
+    #[arg(long, value_name = "URL")]
+    pub backend: String,
+
+    /// How nginx authenticates clients
+    #[arg(long, value_name = "SCHEME", default_value = "basic", value_parser = ["basic"])]
+    pub auth: String,
+
+    /// Take the user and password from this Basic profile (and print matching gwctl lines)
+    #[arg(long, value_name = "PROFILE", conflicts_with_all = ["user", "password_stdin"], add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub from_profile: Option<String>,
+
+    /// The htpasswd user (with --password-stdin)
+    #[arg(long, value_name = "USER", requires = "password_stdin")]
+    pub user: Option<String>,
+
+    /// Read the htpasswd password from standard input
+    #[arg(long, requires = "user")]
+    pub password_stdin: bool,
+
+    /// nginx listen address
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// nginx server_name
+    #[arg(long, value_name = "NAME", default_value = "_")]
+    pub server_name: String,
+
+    /// The realm shown by browsers
+    #[arg(long, value_name = "TEXT", default_value = "mlflow gateway")]
+    pub realm: String,
+
+    /// Write the server block here [default: print it]
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write the htpasswd entry here [default: FILE.htpasswd next to -o]
+    #[arg(long, value_name = "FILE")]
+    pub htpasswd: Option<PathBuf>,
+
+    /// Overwrite existing files
+    #[arg(long)]
+    pub force: bool,
 }

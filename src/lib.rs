@@ -11,6 +11,7 @@
 //! - [`output`]: printing what to send (headers, JSON, a curl command, a URL).
 //! - [`http`]: the HTTP client: timeouts, TLS, retries with re-signing, SSE parsing, redaction.
 //! - [`gateway`]: what each gateway flavour means (AWS host names, MLflow routes, error bodies).
+//! - [`scaffold`]: generated gateway-side configs (nginx Basic auth).
 //! - [`cli`] and [`commands`]: clap definitions and one file per subcommand.
 
 pub mod auth;
@@ -25,6 +26,7 @@ pub mod log;
 pub mod output;
 pub mod profile;
 pub mod request_spec;
+pub mod scaffold;
 pub mod signing;
 
 pub use error::{Error, ExitCode};

@@ -121,7 +121,10 @@ fn bash_offers_the_gateways_routes_quickly_and_from_cache() {
         common::bash_complete(&sb, &["gwctl", "invoke", "route", ""], &[("GWCTL_PROFILE", "slow"), env[0], env[1]]);
     let took = start.elapsed();
     assert!(got.iter().all(|c| c.starts_with("--")), "no routes, only the options: {got:?}");
-    assert!(took < Duration::from_millis(2500), "completion took {took:?} (a 300 ms lookup budget plus bash and gwctl start-up)");
+    assert!(
+        took < Duration::from_millis(2500),
+        "completion took {took:?} (a 300 ms lookup budget plus bash and gwctl start-up)"
+    );
 }
 
 #[test]

@@ -71,11 +71,25 @@ fn start(python: &Path, user: &str, password: &str) -> Option<Stack> {
     let mut gateway = Daemon::spawn("mlflow gateway", gw, &d.join("gateway.log"));
     gateway.wait_http(&format!("http://127.0.0.1:{gw_port}/health"), 90, &d.join("gateway.log"));
 
-    // nginx with auth_basic in front, streaming-friendly.
-    let hash = Command::new("openssl").args(["passwd", "-apr1", password]).output().unwrap();
-    assert!(hash.status.success());
-    std::fs::write(d.join("htpasswd"), format!("{user}:{}", String::from_utf8_lossy(&hash.stdout))).unwrap();
+    // nginx with auth_basic in front: the server block and htpasswd come from gwctl scaffold nginx.
     let ng_port = free_port();
+    let mut scaffold = Command::new(common::gwctl_bin());
+    scaffold
+        .args([
+            "scaffold",
+            "nginx",
+            "--backend",
+            &format!("http://127.0.0.1:{gw_port}"),
+            "--user",
+            user,
+            "--password-stdin",
+        ])
+        .args(["--listen", &format!("127.0.0.1:{ng_port}"), "-o"])
+        .arg(d.join("server.conf"))
+        .env_clear()
+        .env("HOME", d);
+    let (code, _, err) = common::run_with_stdin(scaffold, password.as_bytes());
+    assert_eq!(code, 0, "{err}");
     for t in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
         std::fs::create_dir_all(d.join(t)).unwrap();
     }
@@ -87,9 +101,7 @@ fn start(python: &Path, user: &str, password: &str) -> Option<Stack> {
     let p = d.display();
     let conf = format!(
         "{user_line}worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/nginx-error.log;\nevents {{ worker_connections 64; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n\
-           server {{\n    listen 127.0.0.1:{ng_port};\n    location / {{\n      auth_basic \"mlflow gateway\";\n      auth_basic_user_file {p}/htpasswd;\n\
-               proxy_pass http://127.0.0.1:{gw_port};\n      proxy_http_version 1.1;\n      proxy_buffering off;\n      proxy_read_timeout 300s;\n    }}\n  }}\n}}\n",
+         http {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n  include {p}/server.conf;\n}}\n",
         user_line = if root { "user root;\n" } else { "" }
     );
     std::fs::write(d.join("nginx.conf"), conf).unwrap();

@@ -4,6 +4,7 @@ pub mod doctor;
 pub mod invoke;
 pub mod profile;
 pub mod routes;
+pub mod scaffold;
 pub mod sign;
 
 use std::io::Write;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Doctor => doctor::run(&config),
         Command::Invoke(cmd) => invoke::run(cmd, &config),
         Command::Routes(cmd) => routes::run(cmd, &config),
+        Command::Scaffold(cmd) => scaffold::run(cmd, &config),
         Command::Completions(a) => print(&completion_script(&a.shell)),
         Command::Man => {
             let mut out = Vec::new();
