@@ -71,10 +71,11 @@ fn run_nginx(a: &ScaffoldNginxArgs, cf: &ConfigFile) -> Result<(), Error> {
         htpasswd_path: htpasswd_abs.display().to_string(),
     })?;
     let line = nginx::htpasswd_line(&user, &password)?;
-    if let Some(o) = &a.output {
-        if o.exists() && !a.force {
-            return Err(Error::Usage(format!("{} exists: pass --force to overwrite it", o.display())));
-        }
+    if let Some(o) = &a.output
+        && o.exists()
+        && !a.force
+    {
+        return Err(Error::Usage(format!("{} exists: pass --force to overwrite it", o.display())));
     }
     // nginx's workers must read it; it holds a bcrypt hash, not the password.
     scaffold::write_new(&htpasswd, line.as_bytes(), a.force, false)?;
