@@ -127,6 +127,21 @@ fn render_curl(p: &Prepared<'_>) -> Result<String, Error> {
     Ok(format!("{}\n", args.join(" ")))
 }
 
+/// Left-aligned columns separated by two spaces, trailing spaces trimmed (`profile list`,
+/// `routes list`).
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..cols).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for r in rows {
+        let line = r.iter().enumerate().map(|(i, c)| format!("{c:w$}", w = widths[i])).collect::<Vec<_>>().join("  ");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Quotes `s` for POSIX shells: bare when it is made only of safe characters, otherwise in
 /// single quotes with `'` written as `'\''`.
 pub fn shell_quote(s: &str) -> String {

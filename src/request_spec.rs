@@ -132,14 +132,6 @@ impl Body {
         })
     }
 
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Body::Empty => true,
-            Body::Bytes { data, .. } => data.is_empty(),
-            Body::File { len, .. } => *len == 0,
-        }
-    }
-
     pub fn is_present(&self) -> bool {
         !matches!(self, Body::Empty)
     }

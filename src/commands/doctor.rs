@@ -44,7 +44,7 @@ pub fn run(cf: &ConfigFile) -> Result<(), Error> {
     } else {
         format!("passphrase from a prompt ({PASSPHRASE_VAR} is not set)")
     };
-    let _ = writeln!(out, "  {:<15} {} ({passphrase})", "file", cf.dir().join("secrets").display());
+    let _ = writeln!(out, "  {:<15} {} ({passphrase})", "file", store::file_store_dir(&cf.dir()).display());
     let _ = writeln!(out, "  {:<15} always available: read at use", "env:VAR");
     let _ = writeln!(out, "  {:<15} always available: run at use", "command:CMD");
     if let Some(default) = KeyringBackend::platform_default() {
@@ -58,7 +58,7 @@ pub fn run(cf: &ConfigFile) -> Result<(), Error> {
         let state = match &p.store {
             StoreSpec::Command(_) => "secret printed by the command at use (not run here)".to_string(),
             StoreSpec::File => {
-                let path = cf.dir().join("secrets").join(format!("{name}.age"));
+                let path = store::FileStore::new(store::file_store_dir(&cf.dir())).path(name);
                 if path.exists() {
                     format!("secret file present ({})", path.display())
                 } else {

@@ -73,10 +73,7 @@ fn base_url(a: &InvokeArgs, profile: Option<&Profile>) -> Result<url::Url, Error
 
 fn signer_for(resolved: &Resolved, a: &InvokeArgs, url: &url::Url) -> Result<Signer, Error> {
     let opts = super::apply_overrides(resolved.options.clone(), &a.scope, &a.jwt)?;
-    let authority = match url.port() {
-        Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
-        None => url.host_str().unwrap_or("").to_string(),
-    };
+    let authority = crate::signing::Request::authority_of(url)?;
     auth::build_signer(&opts, resolved.credentials.as_ref(), &authority)
 }
 

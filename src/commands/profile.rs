@@ -75,7 +75,7 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
     let store = open_store(&spec, cf)?;
     profile.store = store.spec();
     profile.validate()?;
-    let secret = obtain_secret(f, &profile, store.as_ref(), name, true)?;
+    let secret = obtain_secret(f, &profile, store.as_ref(), true)?;
     commit_new(cf, name, profile, secret, store.as_ref(), old)
 }
 
@@ -249,7 +249,6 @@ fn obtain_secret(
     f: &ProfileFields,
     p: &Profile,
     store: &dyn SecretStore,
-    name: &str,
     required: bool,
 ) -> Result<Option<Secret>, Error> {
     let given = if let Some(path) = &f.key_file {
@@ -277,9 +276,10 @@ fn obtain_secret(
     } else {
         None
     };
-    if given.is_some() && !store.writable() {
-        // The store says why (read at use) and what to do instead.
-        store.set(name, b"")?;
+    if given.is_some()
+        && let Some(why) = store.read_only()
+    {
+        return Err(why.into());
     }
     if given.is_some() || !store.writable() || !required {
         return Ok(given);
@@ -331,25 +331,12 @@ fn list(cf: &ConfigFile, format: &str) -> Result<(), Error> {
         eprintln!("gwctl: no profiles yet (gwctl profile add NAME --auth …)");
         return Ok(());
     }
-    let rows: Vec<[String; 4]> = c
-        .profiles
-        .iter()
-        .map(|(n, p)| {
-            let mark = if Some(n.as_str()) == default { "* " } else { "  " };
-            [format!("{mark}{n}"), p.auth.to_string(), p.store.to_string(), p.url.clone().unwrap_or_default()]
-        })
-        .collect();
-    let header = ["  NAME".to_string(), "AUTH".into(), "STORE".into(), "URL".into()];
-    let widths: Vec<usize> = (0..4)
-        .map(|i| rows.iter().chain(std::iter::once(&header)).map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in std::iter::once(&header).chain(rows.iter()) {
-        let line = (0..4).map(|i| format!("{:w$}", r[i], w = widths[i])).collect::<Vec<_>>().join("  ");
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    super::print(&out)
+    let mut rows = vec![vec!["  NAME".to_string(), "AUTH".into(), "STORE".into(), "URL".into()]];
+    rows.extend(c.profiles.iter().map(|(n, p)| {
+        let mark = if Some(n.as_str()) == default { "* " } else { "  " };
+        vec![format!("{mark}{n}"), p.auth.to_string(), p.store.to_string(), p.url.clone().unwrap_or_default()]
+    }));
+    super::print(&crate::output::table(&rows))
 }
 
 /// A profile's non-secret fields as JSON (snake_case keys), led by its name.
@@ -407,7 +394,7 @@ fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
     p.store = new_store.spec();
     p.validate()?;
     let moved = p.store != old.store;
-    let mut secret = obtain_secret(f, &p, new_store.as_ref(), name, false)?;
+    let mut secret = obtain_secret(f, &p, new_store.as_ref(), false)?;
     if secret.is_none() && new_store.writable() {
         if p.auth != old.auth {
             return Err(Error::Usage(format!(

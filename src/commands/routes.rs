@@ -31,18 +31,10 @@ pub fn run(cmd: RoutesCommand, cf: &ConfigFile) -> Result<(), Error> {
                     .collect();
                 return super::print(&format!("{}\n", Value::from(items)));
             }
-            let mut rows = vec![["NAME".to_string(), "TYPE".into(), "MODEL".into(), "URL".into()]];
+            let mut rows = vec![vec!["NAME".to_string(), "TYPE".into(), "MODEL".into(), "URL".into()]];
             let dash = |s: &str| if s.is_empty() { "-".to_string() } else { s.to_string() };
-            rows.extend(routes.iter().map(|r| [r.name.clone(), dash(&r.kind), dash(&r.model), r.url.clone()]));
-            let widths: Vec<usize> =
-                (0..4).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
-            let mut out = String::new();
-            for r in &rows {
-                let line = (0..4).map(|i| format!("{:w$}", r[i], w = widths[i])).collect::<Vec<_>>().join("  ");
-                out.push_str(line.trim_end());
-                out.push('\n');
-            }
-            super::print(&out)
+            rows.extend(routes.iter().map(|r| vec![r.name.clone(), dash(&r.kind), dash(&r.model), r.url.clone()]));
+            super::print(&crate::output::table(&rows))
         }
         RoutesCommand::Show(a) => {
             let (v, _, _) = fetch(cf, &a.common, Some(&a.name))?;
@@ -82,10 +74,7 @@ fn fetch_with(
         (_, Some(n)) => format!("api/2.0/endpoints/{}", encode(n)),
     };
     let url = mlflow::join(&base, &path).map_err(Error::Input)?;
-    let authority = match url.port() {
-        Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
-        None => url.host_str().unwrap_or("").to_string(),
-    };
+    let authority = crate::signing::Request::authority_of(&url)?;
     let signer = auth::build_signer(&resolved.options, resolved.credentials.as_ref(), &authority)?;
     let client = http::client(opts)?;
     let empty = Body::Empty;

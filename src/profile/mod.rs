@@ -66,12 +66,6 @@ pub struct JwtProfile {
     pub no_jti: bool,
 }
 
-impl JwtProfile {
-    pub fn is_empty(&self) -> bool {
-        *self == JwtProfile::default()
-    }
-}
-
 /// One profile: everything but the secret.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,8 +2,6 @@
 //! `GWCTL_PROFILE` (clap merges both into one value), then the default profile; explicit flags
 //! override the profile's fields.
 
-use std::path::Path;
-
 use super::config::{Config, ConfigFile};
 use super::credentials::ProfileCredentials;
 use super::{Profile, ProfileError, store};
@@ -109,9 +107,4 @@ pub fn join_url(base: Option<&str>, url: &str) -> Result<String, Error> {
         return Err(Error::Input(format!("{url:?} is a path, and no profile with a url is in use: give a full URL")));
     };
     Ok(format!("{}{url}", base.trim_end_matches('/')))
-}
-
-/// For `doctor` and tests: the directory of the file store.
-pub fn file_store_dir(config_dir: &Path) -> std::path::PathBuf {
-    config_dir.join("secrets")
 }

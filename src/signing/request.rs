@@ -23,13 +23,18 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request for a parsed URL, in the exact form the URL serialises to (and so is sent).
-    pub fn from_url(method: &str, url: &url::Url) -> Result<Self, SigningError> {
+    /// `host[:port]` of a URL as sent in `Host` (a default port is left out).
+    pub fn authority_of(url: &url::Url) -> Result<String, SigningError> {
         let host = url.host_str().ok_or(SigningError::NoHost)?;
-        let authority = match url.port() {
+        Ok(match url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_string(),
-        };
+        })
+    }
+
+    /// A request for a parsed URL, in the exact form the URL serialises to (and so is sent).
+    pub fn from_url(method: &str, url: &url::Url) -> Result<Self, SigningError> {
+        let authority = Self::authority_of(url)?;
         Ok(Self {
             method: method.to_string(),
             scheme: url.scheme().to_string(),

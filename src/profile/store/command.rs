@@ -77,10 +77,7 @@ impl SecretStore for CommandStore {
     }
 
     fn set(&self, _profile: &str, _secret: &[u8]) -> Result<(), StoreError> {
-        Err(StoreError::ReadOnly {
-            store: self.label(),
-            hint: "gwctl runs the command when the secret is needed; store the secret with that tool".into(),
-        })
+        Err(self.read_only().expect("always read-only"))
     }
 
     fn delete(&self, _profile: &str) -> Result<bool, StoreError> {
@@ -91,7 +88,10 @@ impl SecretStore for CommandStore {
         Ok(Duration::ZERO)
     }
 
-    fn writable(&self) -> bool {
-        false
+    fn read_only(&self) -> Option<StoreError> {
+        Some(StoreError::ReadOnly {
+            store: self.label(),
+            hint: "gwctl runs the command when the secret is needed; store the secret with that tool".into(),
+        })
     }
 }

@@ -32,10 +32,7 @@ impl SecretStore for EnvStore {
     }
 
     fn set(&self, _profile: &str, _secret: &[u8]) -> Result<(), StoreError> {
-        Err(StoreError::ReadOnly {
-            store: format!("env:{}", self.var),
-            hint: format!("gwctl reads the secret from ${} when it is used; export it there", self.var),
-        })
+        Err(self.read_only().expect("always read-only"))
     }
 
     fn delete(&self, _profile: &str) -> Result<bool, StoreError> {
@@ -48,7 +45,10 @@ impl SecretStore for EnvStore {
         Ok(t.elapsed())
     }
 
-    fn writable(&self) -> bool {
-        false
+    fn read_only(&self) -> Option<StoreError> {
+        Some(StoreError::ReadOnly {
+            store: format!("env:{}", self.var),
+            hint: format!("gwctl reads the secret from ${} when it is used; export it there", self.var),
+        })
     }
 }

@@ -142,10 +142,19 @@ pub trait SecretStore {
     fn delete(&self, profile: &str) -> Result<bool, StoreError>;
     /// A real operation that proves the store answers; returns its latency.
     fn probe(&self) -> Result<Duration, StoreError>;
-    /// Whether gwctl writes secrets here (`env:` and `command:` are read at use only).
-    fn writable(&self) -> bool {
-        true
+    /// Why gwctl cannot write secrets here (`env:` and `command:` are read at use only).
+    fn read_only(&self) -> Option<StoreError> {
+        None
     }
+
+    fn writable(&self) -> bool {
+        self.read_only().is_none()
+    }
+}
+
+/// Where the file store keeps its encrypted files: `secrets/` next to the config file.
+pub fn file_store_dir(config_dir: &Path) -> std::path::PathBuf {
+    config_dir.join("secrets")
 }
 
 /// Opens the store a spec names. `config_dir` locates the file store.
@@ -153,7 +162,7 @@ pub fn open(spec: &StoreSpec, config_dir: &Path) -> Result<Box<dyn SecretStore>,
     Ok(match spec {
         StoreSpec::Auto => return resolve_auto(config_dir).map(|(s, _)| s),
         StoreSpec::Keyring(b) => Box::new(KeyringStore::new(*b)),
-        StoreSpec::File => Box::new(FileStore::new(config_dir.join("secrets"))),
+        StoreSpec::File => Box::new(FileStore::new(file_store_dir(config_dir))),
         StoreSpec::Env(var) => Box::new(EnvStore::new(var.clone())),
         StoreSpec::Command(cmd) => Box::new(CommandStore::new(cmd.clone())),
     })
