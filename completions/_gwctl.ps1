@@ -30,7 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed headers, presigned URL or a ready curl command for a request')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Manage credential profiles (settings in the config file, secrets in a secret store)')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here and each profile''s secret')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here, each profile''s secret and key age')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Rotate credentials without losing a working one; print a JWT profile''s JWKS')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
             [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
@@ -100,6 +101,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--access-key-id', '--access-key-id', [CompletionResultType]::ParameterName, 'Access key id (sigv4, apipark, huawei)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)')
+            [CompletionResult]::new('--iam-endpoint', '--iam-endpoint', [CompletionResultType]::ParameterName, 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]')
+            [CompletionResult]::new('--sts-endpoint', '--sts-endpoint', [CompletionResultType]::ParameterName, 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'JWT private key file (PEM); its content is copied into the secret store')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
@@ -152,6 +155,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--access-key-id', '--access-key-id', [CompletionResultType]::ParameterName, 'Access key id (sigv4, apipark, huawei)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)')
+            [CompletionResult]::new('--iam-endpoint', '--iam-endpoint', [CompletionResultType]::ParameterName, 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]')
+            [CompletionResult]::new('--sts-endpoint', '--sts-endpoint', [CompletionResultType]::ParameterName, 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'JWT private key file (PEM); its content is copied into the secret store')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
@@ -273,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;doctor' {
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
@@ -280,6 +286,69 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;keys' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Rotate a profile''s key, password or signing key; re-run to resume an interrupted rotation')
+            [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;keys;rotate' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile]')
+            [CompletionResult]::new('--iam-endpoint', '--iam-endpoint', [CompletionResultType]::ParameterName, 'IAM endpoint [default: the profile''s, else https://iam.amazonaws.com/]')
+            [CompletionResult]::new('--sts-endpoint', '--sts-endpoint', [CompletionResultType]::ParameterName, 'STS endpoint that checks the new key [default: the profile''s, else https://sts.amazonaws.com/]')
+            [CompletionResult]::new('--verify-timeout', '--verify-timeout', [CompletionResultType]::ParameterName, 'How long to wait for AWS to accept a new key (IAM is eventually consistent)')
+            [CompletionResult]::new('--rsa-bits', '--rsa-bits', [CompletionResultType]::ParameterName, 'Size of new RSA keys for RS*/PS* profiles')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be done and change nothing (AWS: the key list is still read)')
+            [CompletionResult]::new('--finish', '--finish', [CompletionResultType]::ParameterName, 'Switch to the pending key (gateway-managed keys), or stop publishing the previous public key (JWT)')
+            [CompletionResult]::new('--keep-old', '--keep-old', [CompletionResultType]::ParameterName, 'AWS: leave the old access key inactive instead of deleting it')
+            [CompletionResult]::new('--new-secret-stdin', '--new-secret-stdin', [CompletionResultType]::ParameterName, 'Read the new secret from standard input instead of generating one (AK/SK: "AK SK" or JSON; a password; a JWT key)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;keys;jwks' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indent the JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;keys;help' {
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Rotate a profile''s key, password or signing key; re-run to resume an interrupted rotation')
+            [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;keys;help;rotate' {
+            break
+        }
+        'gwctl;keys;help;jwks' {
+            break
+        }
+        'gwctl;keys;help;help' {
             break
         }
         'gwctl;invoke' {
@@ -535,7 +604,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;help' {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed headers, presigned URL or a ready curl command for a request')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Manage credential profiles (settings in the config file, secrets in a secret store)')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here and each profile''s secret')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the config file, the secret stores available here, each profile''s secret and key age')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Rotate credentials without losing a working one; print a JWT profile''s JWKS')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
             [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
@@ -583,6 +653,17 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;help;doctor' {
+            break
+        }
+        'gwctl;help;keys' {
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Rotate a profile''s key, password or signing key; re-run to resume an interrupted rotation')
+            [CompletionResult]::new('jwks', 'jwks', [CompletionResultType]::ParameterValue, 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation')
+            break
+        }
+        'gwctl;help;keys;rotate' {
+            break
+        }
+        'gwctl;help;keys;jwks' {
             break
         }
         'gwctl;help;invoke' {

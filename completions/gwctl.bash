@@ -28,6 +28,9 @@ _gwctl() {
             gwctl,invoke)
                 cmd="gwctl__subcmd__invoke"
                 ;;
+            gwctl,keys)
+                cmd="gwctl__subcmd__keys"
+                ;;
             gwctl,man)
                 cmd="gwctl__subcmd__man"
                 ;;
@@ -55,6 +58,9 @@ _gwctl() {
             gwctl__subcmd__help,invoke)
                 cmd="gwctl__subcmd__help__subcmd__invoke"
                 ;;
+            gwctl__subcmd__help,keys)
+                cmd="gwctl__subcmd__help__subcmd__keys"
+                ;;
             gwctl__subcmd__help,man)
                 cmd="gwctl__subcmd__help__subcmd__man"
                 ;;
@@ -75,6 +81,12 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help__subcmd__invoke,route)
                 cmd="gwctl__subcmd__help__subcmd__invoke__subcmd__route"
+                ;;
+            gwctl__subcmd__help__subcmd__keys,jwks)
+                cmd="gwctl__subcmd__help__subcmd__keys__subcmd__jwks"
+                ;;
+            gwctl__subcmd__help__subcmd__keys,rotate)
+                cmd="gwctl__subcmd__help__subcmd__keys__subcmd__rotate"
                 ;;
             gwctl__subcmd__help__subcmd__profile,add)
                 cmd="gwctl__subcmd__help__subcmd__profile__subcmd__add"
@@ -126,6 +138,24 @@ _gwctl() {
                 ;;
             gwctl__subcmd__invoke__subcmd__help,route)
                 cmd="gwctl__subcmd__invoke__subcmd__help__subcmd__route"
+                ;;
+            gwctl__subcmd__keys,help)
+                cmd="gwctl__subcmd__keys__subcmd__help"
+                ;;
+            gwctl__subcmd__keys,jwks)
+                cmd="gwctl__subcmd__keys__subcmd__jwks"
+                ;;
+            gwctl__subcmd__keys,rotate)
+                cmd="gwctl__subcmd__keys__subcmd__rotate"
+                ;;
+            gwctl__subcmd__keys__subcmd__help,help)
+                cmd="gwctl__subcmd__keys__subcmd__help__subcmd__help"
+                ;;
+            gwctl__subcmd__keys__subcmd__help,jwks)
+                cmd="gwctl__subcmd__keys__subcmd__help__subcmd__jwks"
+                ;;
+            gwctl__subcmd__keys__subcmd__help,rotate)
+                cmd="gwctl__subcmd__keys__subcmd__help__subcmd__rotate"
                 ;;
             gwctl__subcmd__profile,add)
                 cmd="gwctl__subcmd__profile__subcmd__add"
@@ -227,7 +257,7 @@ _gwctl() {
 
     case "${cmd}" in
         gwctl)
-            opts="-v -h -V --config --verbose --help --version sign profile doctor invoke routes scaffold completions man help"
+            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,12 +293,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__doctor)
-            opts="-v -h -V --config --verbose --help --version"
+            opts="-v -h -V --max-age --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -281,7 +315,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help)
-            opts="sign profile doctor invoke routes scaffold completions man help"
+            opts="sign profile doctor keys invoke routes scaffold completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -365,6 +399,48 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help__subcmd__invoke__subcmd__route)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__keys)
+            opts="rotate jwks"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__keys__subcmd__jwks)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__keys__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -944,6 +1020,148 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__keys)
+            opts="-v -h -V --config --verbose --help --version rotate jwks help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__keys__subcmd__help)
+            opts="rotate jwks help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__keys__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__keys__subcmd__help__subcmd__jwks)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__keys__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__keys__subcmd__jwks)
+            opts="-p -v -h -V --profile --pretty --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__keys__subcmd__rotate)
+            opts="-p -y -v -h -V --profile --yes --dry-run --finish --keep-old --new-secret-stdin --iam-endpoint --sts-endpoint --verify-timeout --rsa-bits --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sts-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rsa-bits)
+                    COMPREPLY=($(compgen -W "2048 3072 4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__man)
             opts="-v -h -V --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -981,7 +1199,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__add)
-            opts="-y -v -h -V --auth --url --gateway --username --access-key-id --region --service --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --yes --config --verbose --help --version"
+            opts="-y -v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --yes --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,6 +1230,14 @@ _gwctl() {
                     return 0
                     ;;
                 --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sts-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1063,7 +1289,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__edit)
-            opts="-v -h -V --auth --url --gateway --username --access-key-id --region --service --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,6 +1320,14 @@ _gwctl() {
                     return 0
                     ;;
                 --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sts-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -27,7 +27,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
             cand sign 'Print the signed headers, presigned URL or a ready curl command for a request'
             cand profile 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-            cand doctor 'Check the config file, the secret stores available here and each profile''s secret'
+            cand doctor 'Check the config file, the secret stores available here, each profile''s secret and key age'
+            cand keys 'Rotate credentials without losing a working one; print a JWT profile''s JWKS'
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
             cand scaffold 'Generate the gateway side: configs the real tools accept'
@@ -94,6 +95,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --access-key-id 'Access key id (sigv4, apipark, huawei)'
             cand --region 'SigV4 region'
             cand --service 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)'
+            cand --iam-endpoint 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]'
+            cand --sts-endpoint 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]'
             cand --store 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]'
             cand --key-file 'JWT private key file (PEM); its content is copied into the secret store'
             cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
@@ -143,6 +146,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --access-key-id 'Access key id (sigv4, apipark, huawei)'
             cand --region 'SigV4 region'
             cand --service 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)'
+            cand --iam-endpoint 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]'
+            cand --sts-endpoint 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]'
             cand --store 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]'
             cand --key-file 'JWT private key file (PEM); its content is copied into the secret store'
             cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
@@ -246,6 +251,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;profile;help;help'= {
         }
         &'gwctl;doctor'= {
+            cand --max-age 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
@@ -253,6 +259,62 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'gwctl;keys'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand rotate 'Rotate a profile''s key, password or signing key; re-run to resume an interrupted rotation'
+            cand jwks 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;keys;rotate'= {
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --iam-endpoint 'IAM endpoint [default: the profile''s, else https://iam.amazonaws.com/]'
+            cand --sts-endpoint 'STS endpoint that checks the new key [default: the profile''s, else https://sts.amazonaws.com/]'
+            cand --verify-timeout 'How long to wait for AWS to accept a new key (IAM is eventually consistent)'
+            cand --rsa-bits 'Size of new RSA keys for RS*/PS* profiles'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Say what would be done and change nothing (AWS: the key list is still read)'
+            cand --finish 'Switch to the pending key (gateway-managed keys), or stop publishing the previous public key (JWT)'
+            cand --keep-old 'AWS: leave the old access key inactive instead of deleting it'
+            cand --new-secret-stdin 'Read the new secret from standard input instead of generating one (AK/SK: "AK SK" or JSON; a password; a JWT key)'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;keys;jwks'= {
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --pretty 'Indent the JSON'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;keys;help'= {
+            cand rotate 'Rotate a profile''s key, password or signing key; re-run to resume an interrupted rotation'
+            cand jwks 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;keys;help;rotate'= {
+        }
+        &'gwctl;keys;help;jwks'= {
+        }
+        &'gwctl;keys;help;help'= {
         }
         &'gwctl;invoke'= {
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
@@ -486,7 +548,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help'= {
             cand sign 'Print the signed headers, presigned URL or a ready curl command for a request'
             cand profile 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-            cand doctor 'Check the config file, the secret stores available here and each profile''s secret'
+            cand doctor 'Check the config file, the secret stores available here, each profile''s secret and key age'
+            cand keys 'Rotate credentials without losing a working one; print a JWT profile''s JWKS'
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
             cand scaffold 'Generate the gateway side: configs the real tools accept'
@@ -523,6 +586,14 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;profile;import;aws'= {
         }
         &'gwctl;help;doctor'= {
+        }
+        &'gwctl;help;keys'= {
+            cand rotate 'Rotate a profile''s key, password or signing key; re-run to resume an interrupted rotation'
+            cand jwks 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
+        }
+        &'gwctl;help;keys;rotate'= {
+        }
+        &'gwctl;help;keys;jwks'= {
         }
         &'gwctl;help;invoke'= {
             cand route 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'

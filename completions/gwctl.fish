@@ -30,7 +30,8 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_needs_command" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "doctor" -d 'Check the config file, the secret stores available here and each profile\'s secret'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
@@ -97,6 +98,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l access-key-id -d 'Access key id (sigv4, apipark, huawei)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l region -d 'SigV4 region' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l service -d 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l iam-endpoint -d 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l sts-endpoint -d 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l key-file -d 'JWT private key file (PEM); its content is copied into the secret store' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
@@ -140,6 +143,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l access-key-id -d 'Access key id (sigv4, apipark, huawei)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l region -d 'SigV4 region' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l service -d 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l iam-endpoint -d 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l sts-endpoint -d 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l key-file -d 'JWT private key file (PEM); its content is copied into the secret store' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
@@ -178,10 +183,43 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the default'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import credentials from another tool'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l max-age -d 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -f -a "rotate" -d 'Rotate a profile\'s key, password or signing key; re-run to resume an interrupted rotation'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -f -a "jwks" -d 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l iam-endpoint -d 'IAM endpoint [default: the profile\'s, else https://iam.amazonaws.com/]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l sts-endpoint -d 'STS endpoint that checks the new key [default: the profile\'s, else https://sts.amazonaws.com/]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l verify-timeout -d 'How long to wait for AWS to accept a new key (IAM is eventually consistent)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l rsa-bits -d 'Size of new RSA keys for RS*/PS* profiles' -r -f -a "2048\t''
+3072\t''
+4096\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s y -l yes -d 'Do not ask for confirmation'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l dry-run -d 'Say what would be done and change nothing (AWS: the key list is still read)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l finish -d 'Switch to the pending key (gateway-managed keys), or stop publishing the previous public key (JWT)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l keep-old -d 'AWS: leave the old access key inactive instead of deleting it'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l new-secret-stdin -d 'Read the new secret from standard input instead of generating one (AK/SK: "AK SK" or JSON; a password; a JWT key)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -l pretty -d 'Indent the JSON'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Rotate a profile\'s key, password or signing key; re-run to resume an interrupted rotation'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "jwks" -d 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s h -l help -d 'Print help'
@@ -358,15 +396,16 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand man" -l config -d 'Config fi
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here and each profile\'s secret'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor invoke routes scaffold completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'
@@ -374,6 +413,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile and its stored secret'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "use" -d 'Make a profile the default'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "import" -d 'Import credentials from another tool'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rotate" -d 'Rotate a profile\'s key, password or signing key; re-run to resume an interrupted rotation'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "jwks" -d 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'

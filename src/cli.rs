@@ -41,9 +41,15 @@ pub enum Command {
         after_help = "Examples:\n  gwctl profile add prod --auth sigv4 --access-key-id AKIA... --region us-east-1 --secret-stdin\n  gwctl profile list"
     )]
     Profile(ProfileCommand),
-    /// Check the config file, the secret stores available here and each profile's secret
-    #[command(after_help = "Example:\n  gwctl doctor")]
-    Doctor,
+    /// Check the config file, the secret stores available here, each profile's secret and key age
+    #[command(after_help = "Examples:\n  gwctl doctor\n  gwctl doctor --max-age 30d")]
+    Doctor(DoctorArgs),
+    /// Rotate credentials without losing a working one; print a JWT profile's JWKS
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  gwctl keys rotate --profile prod\n  gwctl keys jwks --profile signer > jwks.json"
+    )]
+    Keys(KeysCommand),
     /// Call a gateway route or a model endpoint, signed, and print the answer (streaming live)
     #[command(
         subcommand,
@@ -68,6 +74,98 @@ pub enum Command {
     /// Print the man page (roff)
     #[command(after_help = "Example:\n  gwctl man > ~/.local/share/man/man1/gwctl.1")]
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Warn about keys and passwords older than this (`90d`, `12h`, seconds)
+    #[arg(long, value_name = "AGE", default_value = "90d")]
+    pub max_age: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Rotate a profile's key, password or signing key; re-run to resume an interrupted rotation
+    #[command(after_help = KEYS_ROTATE_HELP)]
+    Rotate(KeysRotateArgs),
+    /// Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation
+    #[command(
+        after_help = "Examples:\n  gwctl keys jwks --profile signer > jwks.json\n  gwctl keys jwks --profile signer --pretty"
+    )]
+    Jwks(KeysJwksArgs),
+}
+
+const KEYS_ROTATE_HELP: &str = "\
+By scheme:
+  sigv4            IAM CreateAccessKey, checked with STS GetCallerIdentity, then the profile
+                   switches and the old key is deactivated and deleted (--keep-old: kept inactive)
+  apipark, huawei  a new pair (or one from --new-secret-stdin) waits as pending while the gateway
+                   admin installs it; --finish switches to it
+  jwt              RSA/EC/Ed25519: a new key with a new kid signs at once, the old public key stays
+                   in `gwctl keys jwks` until --finish; HMAC: like apipark
+  basic            MLflow tracking server (--gateway mlflow-server): changed through its API and
+                   checked; otherwise an htpasswd line for the proxy and --finish
+Each step is recorded in the profile (see `gwctl profile show`); after an interruption, run the
+same command again to resume.
+
+Examples:
+  gwctl keys rotate --profile prod --dry-run
+  gwctl keys rotate --profile prod --yes
+  gwctl keys rotate --profile gw && gwctl keys rotate --profile gw --finish
+  gwctl keys rotate --profile local --iam-endpoint http://127.0.0.1:5000/ --sts-endpoint http://127.0.0.1:5000/";
+
+#[derive(Debug, Args)]
+pub struct KeysRotateArgs {
+    /// Profile [default: GWCTL_PROFILE, else the default profile]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub profile: Option<String>,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Say what would be done and change nothing (AWS: the key list is still read)
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Switch to the pending key (gateway-managed keys), or stop publishing the previous public key (JWT)
+    #[arg(long)]
+    pub finish: bool,
+
+    /// AWS: leave the old access key inactive instead of deleting it
+    #[arg(long)]
+    pub keep_old: bool,
+
+    /// Read the new secret from standard input instead of generating one (AK/SK: "AK SK" or JSON; a password; a JWT key)
+    #[arg(long)]
+    pub new_secret_stdin: bool,
+
+    /// IAM endpoint [default: the profile's, else https://iam.amazonaws.com/]
+    #[arg(long, value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// STS endpoint that checks the new key [default: the profile's, else https://sts.amazonaws.com/]
+    #[arg(long, value_name = "URL")]
+    pub sts_endpoint: Option<String>,
+
+    /// How long to wait for AWS to accept a new key (IAM is eventually consistent)
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub verify_timeout: String,
+
+    /// Size of new RSA keys for RS*/PS* profiles
+    #[arg(long, value_name = "BITS", default_value_t = 2048, value_parser = clap::builder::PossibleValuesParser::new(["2048", "3072", "4096"]).map(|s| s.parse::<u32>().expect("listed")))]
+    pub rsa_bits: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysJwksArgs {
+    /// Profile [default: GWCTL_PROFILE, else the default profile]
+    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub profile: Option<String>,
+
+    /// Indent the JSON
+    #[arg(long)]
+    pub pretty: bool,
 }
 
 const COMPLETIONS_HELP: &str = "\
@@ -320,6 +418,14 @@ pub struct ProfileFields {
     /// SigV4 service name (execute-api, sagemaker, bedrock, lambda …)
     #[arg(long, value_name = "SERVICE")]
     pub service: Option<String>,
+
+    /// IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]
+    #[arg(long, value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]
+    #[arg(long, value_name = "URL")]
+    pub sts_endpoint: Option<String>,
 
     /// Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]
     #[arg(long, value_name = "STORE")]

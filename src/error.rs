@@ -13,6 +13,7 @@
 //! | 8 | network: cannot connect, timed out, TLS failure, a response stream cut off |
 //! | 9 | the gateway answered with a 4xx status (the body is still printed) |
 //! | 10 | the gateway answered with a 5xx status (after retries; the body is still printed) |
+//! | 11 | key rotation stopped before finishing: a precondition is not met (two IAM keys already) or a step can be retried (a new key not accepted yet); the profile still works and `gwctl keys rotate` resumes |
 
 use crate::credentials::CredentialError;
 use crate::profile::ProfileError;
@@ -34,6 +35,7 @@ pub enum ExitCode {
     Network = 8,
     ClientStatus = 9,
     ServerStatus = 10,
+    Rotation = 11,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +57,8 @@ pub enum Error {
     /// An HTTP error status; the message is the one-line summary of the body.
     #[error("{message}")]
     Status { status: u16, message: String },
+    #[error(transparent)]
+    Keys(#[from] crate::keys::KeysError),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -85,6 +89,8 @@ impl Error {
             Error::Http(_) => ExitCode::Network,
             Error::Status { status, .. } if *status >= 500 => ExitCode::ServerStatus,
             Error::Status { .. } => ExitCode::ClientStatus,
+            Error::Keys(crate::keys::KeysError::Stopped(_)) => ExitCode::Rotation,
+            Error::Keys(crate::keys::KeysError::Generate(_)) => ExitCode::Internal,
         }
     }
 }

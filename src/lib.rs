@@ -11,6 +11,7 @@
 //! - [`output`]: printing what to send (headers, JSON, a curl command, a URL).
 //! - [`http`]: the HTTP client: timeouts, TLS, retries with re-signing, SSE parsing, redaction.
 //! - [`gateway`]: what each gateway flavour means (AWS host names, MLflow routes, error bodies).
+//! - [`keys`]: key rotation (IAM, gateway-managed pairs, JWT keys, passwords) and JWKS.
 //! - [`scaffold`]: generated gateway-side configs (nginx Basic auth).
 //! - [`cli`] and [`commands`]: clap definitions and one file per subcommand.
 
@@ -22,6 +23,7 @@ pub mod credentials;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod keys;
 pub mod log;
 pub mod output;
 pub mod profile;

@@ -80,4 +80,90 @@ fn tracking_server_gateway_with_basic_auth() {
     let (code, _, err) = gw("wrong", &["invoke", "route", "chat", "--prompt", "hi"]);
     assert_eq!(code, 9, "{err}");
     assert!(err.contains("HTTP 401 Unauthorized") && err.contains("asks for Basic"), "{err}");
+
+    // Password rotation through MLflow's own user API, interrupted once and resumed.
+    let curl = |user_pw: &str, args: &[&str]| {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-u", user_pw])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let created = curl(
+        &format!("admin:{admin_password}"),
+        &[
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            r#"{"username":"alice","password":"alice-old-pass-1"}"#,
+        ]
+        .iter()
+        .copied()
+        .chain([format!("{url}/api/2.0/mlflow/users/create").as_str()])
+        .collect::<Vec<_>>(),
+    );
+    assert_eq!(created, "200");
+    let (code, _, err) =
+        common::run_with_stdin(
+            {
+                let mut c = sb.cmd();
+                c.args(["profile", "add", "al", "--auth", "basic", "--username", "alice", "--store", "keyutils"])
+                    .args(["--url", &url, "--gateway", "mlflow-server", "--secret-stdin"]);
+                c
+            },
+            b"alice-old-pass-1",
+        );
+    assert_eq!(code, 0, "{err}");
+    let me = format!("{url}/api/2.0/mlflow/users/get?username=alice");
+    assert_eq!(curl("alice:alice-old-pass-1", &[&me]), "200");
+    let profile_works = || {
+        let mut c = sb.cmd();
+        c.args(["invoke", "endpoint", "/api/2.0/mlflow/users/get?username=alice", "--profile", "al"]);
+        run(c)
+    };
+    assert_eq!(profile_works().0, 0);
+
+    // Killed right after the server took the new password: the profile's current password no
+    // longer works, but the new one waits in the pending slot and the re-run finishes.
+    let mut c = sb.cmd();
+    c.args(["keys", "rotate", "--profile", "al", "--yes"]);
+    common::kill_at_failpoint(c, "after-change");
+    assert_eq!(curl("alice:alice-old-pass-1", &[&me]), "401", "the server has the new password");
+    let (code, out, _) = {
+        let mut c = sb.cmd();
+        c.args(["profile", "show", "al"]);
+        run(c)
+    };
+    assert!(code == 0 && out.contains("step = \"changing\"") && out.contains("# pending secret: ****"), "{out}");
+    let mut c = sb.cmd();
+    c.args(["keys", "rotate", "--profile", "al", "--yes"]);
+    let (code, _, err) = run(c);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("the server accepts the new password"), "{err}");
+    let (code, out, err) = profile_works();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"username\": \"alice\"") || out.contains("\"username\":\"alice\""), "{out}");
+
+    // And once more without interruption: the password changes again, the last one is refused.
+    let basic_of = || {
+        let mut c = sb.cmd();
+        c.args(["sign", "--profile", "al", &me]);
+        let (_, out, _) = run(c);
+        out.lines().find_map(|l| l.strip_prefix("Authorization: ").map(str::to_string)).unwrap()
+    };
+    let before = basic_of();
+    let mut c = sb.cmd();
+    c.args(["keys", "rotate", "--profile", "al", "--yes"]);
+    let (code, _, err) = run(c);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(basic_of(), before);
+    assert_eq!(profile_works().0, 0);
+    let status = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", &format!("Authorization: {before}"), &me])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "401", "the previous password is refused");
 }

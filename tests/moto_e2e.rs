@@ -3,48 +3,7 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start(venv_python: &Path, log: &Path) -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let server = venv_python.parent().unwrap().join("moto_server");
-        let log = std::fs::File::create(log).unwrap();
-        let child = Command::new(server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            // Three unauthenticated calls bootstrap a user, then every call is verified.
-            .env("INITIAL_NO_AUTH_ACTION_COUNT", "3")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.port)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use std::process::Command;
 
 /// `gwctl sign --format curl …` with the given AWS credentials; returns the printed command.
 fn curl_command(ak: &str, sk: &str, service: &str, body: &str, url: &str) -> String {
@@ -90,8 +49,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 fn gwctl_curl_output_is_accepted_by_moto() {
     let Some(python) = common::venv_python() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let moto = Moto::start(&python, &dir.path().join("moto.log"));
-    let url = moto.url();
+    let (_moto, url) = common::moto(&python, dir.path());
 
     // Bootstrap (the three unverified calls): a user, a policy, an access key.
     let boot = |body: String| sh(&curl_command("AKIDBOOTSTRAP00000000", "bootstrap", "iam", &body, &url));

@@ -3,11 +3,13 @@
 
 use std::fmt::Write as _;
 
+use crate::cli::DoctorArgs;
 use crate::error::Error;
 use crate::profile::config::ConfigFile;
 use crate::profile::store::{self, KeyringBackend, KeyringStore, PASSPHRASE_VAR, SecretStore, StoreError, StoreSpec};
 
-pub fn run(cf: &ConfigFile) -> Result<(), Error> {
+pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
+    let max_age = crate::auth::parse_duration_secs(&args.max_age)?;
     let mut out = String::new();
     let _ = writeln!(out, "config file: {}", cf.path.display());
     match std::fs::metadata(&cf.path) {
@@ -72,8 +74,36 @@ pub fn run(cf: &ConfigFile) -> Result<(), Error> {
             },
         };
         let _ = writeln!(out, "  {name:<16} {:<8} {:<16} {state}", p.auth.to_string(), p.store.to_string());
+        if let Some(line) = key_age(name, p, max_age) {
+            let _ = writeln!(out, "  {:<16} {line}", "");
+        }
+        if let Some(r) = &p.rotation {
+            let _ = writeln!(out, "  {:<16} {}", "", crate::keys::describe(name, r));
+        }
     }
     super::print(&out)
+}
+
+/// A warning when the profile's key is older than `max_age` seconds.
+fn key_age(name: &str, p: &crate::profile::Profile, max_age: u64) -> Option<String> {
+    use crate::auth::AuthScheme;
+    if matches!(p.store, StoreSpec::Env(_) | StoreSpec::Command(_)) || p.auth == AuthScheme::Bearer {
+        return None; // managed elsewhere
+    }
+    let Some(created) = &p.key_created else {
+        return Some("key age unknown (recorded when gwctl stores or rotates the secret)".into());
+    };
+    let t = crate::signing::SigningTime::parse(created).ok()?;
+    let age = (crate::signing::SigningTime::now().unix() - t.unix()).max(0) as u64;
+    let days = age / 86_400;
+    if age > max_age {
+        Some(format!(
+            "WARNING: key is {days} days old (created {created}), older than {} days: gwctl keys rotate --profile {name}",
+            max_age / 86_400
+        ))
+    } else {
+        Some(format!("key is {days} days old (created {created})"))
+    }
 }
 
 #[cfg(unix)]

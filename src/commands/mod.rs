@@ -2,6 +2,7 @@
 
 pub mod doctor;
 pub mod invoke;
+pub mod keys;
 pub mod profile;
 pub mod routes;
 pub mod scaffold;
@@ -21,7 +22,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Sign(args) => sign::run(args, &config),
         Command::Profile(cmd) => profile::run(cmd, &config),
-        Command::Doctor => doctor::run(&config),
+        Command::Doctor(a) => doctor::run(&config, &a),
+        Command::Keys(cmd) => keys::run(cmd, &config),
         Command::Invoke(cmd) => invoke::run(cmd, &config),
         Command::Routes(cmd) => routes::run(cmd, &config),
         Command::Scaffold(cmd) => scaffold::run(cmd, &config),

@@ -12,7 +12,7 @@ use crate::profile::config::ConfigFile;
 use crate::profile::credentials::ProfileCredentials;
 use crate::profile::resolve::options_from_profile;
 use crate::profile::store::{self, Secret, SecretStore, StoreError, StoreSpec};
-use crate::profile::{self, Gateway, JwtProfile, Profile, ProfileError, aws_import, check_name};
+use crate::profile::{self, Gateway, JwtProfile, Profile, ProfileError, Slot, aws_import, check_name};
 
 pub fn run(cmd: ProfileCommand, cf: &ConfigFile) -> Result<(), Error> {
     match cmd {
@@ -76,6 +76,9 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
     profile.store = store.spec();
     profile.validate()?;
     let secret = obtain_secret(f, &profile, store.as_ref(), true)?;
+    if secret.is_some() {
+        profile.key_created = Some(profile::now_rfc3339());
+    }
     commit_new(cf, name, profile, secret, store.as_ref(), old)
 }
 
@@ -163,6 +166,8 @@ fn apply_fields(p: &mut Profile, f: &ProfileFields) -> Result<(), Error> {
     set(&mut p.access_key_id, &f.access_key_id);
     set(&mut p.region, &f.region);
     set(&mut p.service, &f.service);
+    set(&mut p.iam_endpoint, &f.iam_endpoint);
+    set(&mut p.sts_endpoint, &f.sts_endpoint);
     if let Some(g) = &f.gateway {
         p.gateway = Gateway::parse(g);
     }
@@ -355,6 +360,10 @@ fn profile_json(name: &str, p: &Profile, is_default: bool, secret: Option<String
 
 /// The secret as `show` prints it: masked, or why it cannot be read.
 fn secret_summary(cf: &ConfigFile, name: &str, p: &Profile) -> String {
+    slot_summary(cf, name, p, Slot::Current)
+}
+
+fn slot_summary(cf: &ConfigFile, name: &str, p: &Profile, slot: Slot) -> String {
     if let StoreSpec::Command(_) = p.store {
         return "(printed by the command at use)".into();
     }
@@ -362,11 +371,22 @@ fn secret_summary(cf: &ConfigFile, name: &str, p: &Profile) -> String {
         Ok(s) => s,
         Err(e) => return format!("(unavailable: {e})"),
     };
-    match store.get(name) {
-        Ok(s) => profile::mask(&s),
+    match store.get(&slot.entry(name)) {
+        Ok(s) => mask_stored(&s),
         Err(StoreError::NotFound { .. }) => "(missing)".into(),
         Err(e) => format!("(unavailable: {e})"),
     }
+}
+
+/// A stored secret, masked; credential JSON shows its key id and the masked secret key.
+fn mask_stored(s: &[u8]) -> String {
+    if s.trim_ascii_start().starts_with(b"{")
+        && let Ok(v) = serde_json::from_slice::<serde_json::Value>(s)
+    {
+        let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("");
+        return format!("{} (access key {})", profile::mask(get("SecretAccessKey").as_bytes()), get("AccessKeyId"));
+    }
+    profile::mask(s)
 }
 
 fn show(cf: &ConfigFile, name: &str, format: &str) -> Result<(), Error> {
@@ -374,11 +394,21 @@ fn show(cf: &ConfigFile, name: &str, format: &str) -> Result<(), Error> {
     let p = c.get(name)?;
     let is_default = c.default_profile.as_deref() == Some(name);
     let secret = secret_summary(cf, name, p);
+    let pending = p.rotation.as_ref().map(|_| slot_summary(cf, name, p, Slot::Pending));
     if format == "json" {
-        return super::print(&format!("{}\n", profile_json(name, p, is_default, Some(secret))));
+        let mut v = profile_json(name, p, is_default, Some(secret));
+        if let (Some(pending), Some(obj)) = (pending, v.as_object_mut()) {
+            obj.insert("pending_secret".into(), pending.into());
+        }
+        return super::print(&format!("{v}\n"));
     }
     let body = toml::to_string(p).map_err(|e| Error::Input(format!("cannot print the profile: {e}")))?;
-    super::print(&format!("# profile {name}{}\n{body}# secret: {secret}\n", if is_default { " (default)" } else { "" }))
+    let mut text =
+        format!("# profile {name}{}\n{body}# secret: {secret}\n", if is_default { " (default)" } else { "" });
+    if let (Some(r), Some(pending)) = (&p.rotation, pending) {
+        text.push_str(&format!("# pending secret: {pending}\n# {}\n", crate::keys::describe(name, r)));
+    }
+    super::print(&text)
 }
 
 fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
@@ -394,6 +424,12 @@ fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
     p.store = new_store.spec();
     p.validate()?;
     let moved = p.store != old.store;
+    if moved && let Some(r) = &old.rotation {
+        return Err(Error::Usage(format!(
+            "a key rotation of {name:?} is under way (step {}): finish it with gwctl keys rotate --profile {name} before moving the secret",
+            r.step.name()
+        )));
+    }
     let mut secret = obtain_secret(f, &p, new_store.as_ref(), false)?;
     if secret.is_none() && new_store.writable() {
         if p.auth != old.auth {
@@ -415,6 +451,9 @@ fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
     if let Some(s) = &secret {
         check_secret(name, &p, s)?;
         new_store.set(name, s)?;
+        if !moved {
+            p.key_created = Some(profile::now_rfc3339());
+        }
     }
     cf.update(|c| {
         c.get(name)?;
@@ -452,6 +491,16 @@ fn remove(cf: &ConfigFile, name: &str, yes: bool) -> Result<(), Error> {
             p.store,
             if existed { "existed" } else { "was already gone" }
         ));
+        if let Some(r) = &p.rotation {
+            for slot in [Slot::Pending, Slot::Previous] {
+                store.delete(&slot.entry(name))?;
+            }
+            if let Some(id) = r.pending_key_id.as_deref().filter(|_| p.auth == AuthScheme::Sigv4) {
+                eprintln!(
+                    "gwctl: warning: a rotation was under way; access key {id} may still exist in IAM (aws iam delete-access-key --access-key-id {id})"
+                );
+            }
+        }
     }
     cf.update(|c| {
         c.profiles.remove(name);

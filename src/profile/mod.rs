@@ -89,6 +89,106 @@ pub struct Profile {
     pub jwt: Option<JwtProfile>,
     /// Where the secret is.
     pub store: StoreSpec,
+    /// When the current key or password was made (RFC 3339), for `gwctl doctor --max-age`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_created: Option<String>,
+    /// IAM and STS endpoints for `gwctl keys rotate` (default: AWS's global endpoints).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iam_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sts_endpoint: Option<String>,
+    /// A key rotation under way (`gwctl keys rotate`), shown by `gwctl profile show`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<Rotation>,
+}
+
+/// Where a rotation stands. Each step is recorded before the next begins, so an interrupted
+/// `gwctl keys rotate` resumes from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RotationStep {
+    /// AWS: about to call CreateAccessKey (it may have happened; `keys_before` tells).
+    Creating,
+    /// AWS: the new key is stored in the `pending` slot.
+    Created,
+    /// AWS: STS accepted the new key.
+    Verified,
+    /// AWS: the profile uses the new key; the old one is still active.
+    Promoted,
+    /// AWS: the old key is inactive, about to be deleted.
+    Deactivated,
+    /// Basic on an MLflow tracking server: the new password is in the `pending` slot and may
+    /// already be set on the server.
+    Changing,
+    /// A new secret in the `pending` slot waits for the gateway's admin; `--finish` promotes it.
+    Pending,
+    /// JWT: the new key signs; the previous public key is still published until `--finish`.
+    Overlap,
+}
+
+impl RotationStep {
+    pub fn name(self) -> &'static str {
+        match self {
+            RotationStep::Creating => "creating",
+            RotationStep::Created => "created",
+            RotationStep::Verified => "verified",
+            RotationStep::Promoted => "promoted",
+            RotationStep::Deactivated => "deactivated",
+            RotationStep::Changing => "changing",
+            RotationStep::Pending => "pending",
+            RotationStep::Overlap => "overlap",
+        }
+    }
+}
+
+/// A rotation under way. No secret here: new keys wait in the store's `pending` slot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rotation {
+    pub step: RotationStep,
+    /// When it began (RFC 3339).
+    pub started: String,
+    /// The new key's id (access key id, JWT kid), once known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_key_id: Option<String>,
+    /// The key being replaced (access key id, JWT kid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_key_id: Option<String>,
+    /// AWS: the user's access key ids before CreateAccessKey (to find a key created by an
+    /// interrupted run whose secret was never stored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys_before: Vec<String>,
+    /// JWT: the previous public key as a JWK (JSON text), published by `gwctl keys jwks`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_jwk: Option<String>,
+    /// AWS: leave the old key inactive instead of deleting it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_old: bool,
+    /// gwctl made the pending secret (so it may show it to the admin again); false when the
+    /// user gave it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
+}
+
+/// Secret-store slots besides the current secret (kept under the profile's own name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Current,
+    /// A new key not in use yet.
+    Pending,
+    /// The key being replaced, until the rotation ends.
+    Previous,
+}
+
+impl Slot {
+    /// The store entry name: profile names cannot contain `#`, so these never collide.
+    pub fn entry(self, profile: &str) -> String {
+        match self {
+            Slot::Current => profile.to_string(),
+            Slot::Pending => format!("{profile}#pending"),
+            Slot::Previous => format!("{profile}#previous"),
+        }
+    }
 }
 
 impl Profile {
@@ -103,6 +203,10 @@ impl Profile {
             service: None,
             jwt: None,
             store,
+            key_created: None,
+            iam_endpoint: None,
+            sts_endpoint: None,
+            rotation: None,
         }
     }
 
@@ -125,8 +229,12 @@ impl Profile {
             }
             AuthScheme::Jwt | AuthScheme::Bearer => {}
         }
-        if let Some(url) = &self.url {
-            crate::request_spec::parse_url(url).map_err(|e| ProfileError::Invalid(format!("--url: {e}")))?;
+        for (url, flag) in
+            [(&self.url, "--url"), (&self.iam_endpoint, "--iam-endpoint"), (&self.sts_endpoint, "--sts-endpoint")]
+        {
+            if let Some(url) = url {
+                crate::request_spec::parse_url(url).map_err(|e| ProfileError::Invalid(format!("{flag}: {e}")))?;
+            }
         }
         if let Some(j) = &self.jwt {
             if let Some(alg) = &j.alg {
@@ -181,6 +289,12 @@ pub enum ProfileError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The current time as RFC 3339 UTC, whole seconds (`2026-11-24T09:30:00Z`).
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// Shows the end of a secret only when it is long enough not to give much away.

@@ -186,6 +186,30 @@ fn random_jti() -> Result<String, SigningError> {
     Ok(hex::encode(bytes))
 }
 
+/// The public half of `key` as a JWK (RFC 7517) with `kid`, `alg` and `use: sig`, for a JWKS a
+/// gateway trusts. HMAC keys have no public half: publishing one would publish the secret.
+pub fn public_jwk(alg: Algorithm, key: &JwtKey, kid: Option<&str>) -> Result<serde_json::Value, SigningError> {
+    if family(alg) == "hmac" {
+        return Err(SigningError::InvalidJwtKey(format!(
+            "{alg:?} uses a shared secret: there is no public key to publish (give the gateway the secret itself)"
+        )));
+    }
+    let ek = encoding_key(alg, key)?;
+    let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(&ek, alg)
+        .map_err(|e| SigningError::InvalidJwtKey(format!("cannot derive the public key ({e})")))?;
+    let mut v = serde_json::to_value(&jwk)
+        .map_err(|e| SigningError::InvalidJwtKey(format!("cannot write the public key ({e})")))?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.retain(|_, x| !x.is_null());
+        obj.insert("use".into(), "sig".into());
+        obj.insert("alg".into(), format!("{alg:?}").into());
+        if let Some(kid) = kid {
+            obj.insert("kid".into(), kid.into());
+        }
+    }
+    Ok(v)
+}
+
 fn family(alg: Algorithm) -> &'static str {
     match alg {
         Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => "hmac",

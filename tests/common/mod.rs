@@ -134,6 +134,28 @@ pub fn run(cmd: std::process::Command) -> (i32, String, String) {
     run_with_stdin(cmd, b"")
 }
 
+/// Runs gwctl with `GWCTL_FAILPOINT=step` and kills it (SIGKILL: no destructors, no cleanup)
+/// as soon as it reports reaching that point. Panics if it ends some other way.
+pub fn kill_at_failpoint(mut cmd: std::process::Command, step: &str) {
+    use std::io::BufRead as _;
+    use std::process::Stdio;
+    cmd.env("GWCTL_FAILPOINT", step);
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut seen = String::new();
+    for line in std::io::BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.contains(&format!("failpoint {step}")) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return;
+        }
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+    let status = child.wait().unwrap();
+    panic!("gwctl never reached failpoint {step} ({status}):\n{seen}");
+}
+
 /// A free loopback port (bound, then released for the server to take).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -193,6 +215,19 @@ impl Drop for Daemon {
         let _ = std::process::Command::new("kill").args(["-s", "KILL", "--", &pgid]).status();
         let _ = self.child.wait();
     }
+}
+
+/// moto's server (a real SigV4 verifier with IAM and STS) on a free port; returns it and its
+/// URL. The first three calls are not verified (they bootstrap a user); every later one is.
+pub fn moto(venv_python: &std::path::Path, dir: &std::path::Path) -> (Daemon, String) {
+    let port = free_port();
+    let mut c = std::process::Command::new(venv_python.parent().unwrap().join("moto_server"));
+    c.args(["-H", "127.0.0.1", "-p", &port.to_string()]).env("INITIAL_NO_AUTH_ACTION_COUNT", "3");
+    let log = dir.join("moto.log");
+    let mut d = Daemon::spawn("moto_server", c, &log);
+    let url = format!("http://127.0.0.1:{port}/");
+    d.wait_http(&format!("{url}moto-api/"), 60, &log);
+    (d, url)
 }
 
 /// The gateway-like test server (tests/py/fake_gateway.py) on a free port.

@@ -1,0 +1,104 @@
+//! Key rotation (`gwctl keys rotate`) and key publication (`gwctl keys jwks`).
+//!
+//! A rotation is a sequence of steps, each recorded in the profile (`rotation.step`) before
+//! the next begins; new secrets wait in the store's `pending` slot ([`Slot`]) until they are
+//! known to work. At every point the profile holds a working credential, and re-running
+//! `gwctl keys rotate` resumes where an interrupted run stopped.
+//!
+//! | scheme | how the new key is made | when the old one goes |
+//! | --- | --- | --- |
+//! | sigv4 | IAM `CreateAccessKey`, checked with STS | deactivated and deleted once the new key works |
+//! | apipark, huawei | generated (or read from stdin) for the gateway admin to install | `--finish` |
+//! | jwt (RSA, EC, Ed25519) | a new key pair with a new `kid` | old public key published until `--finish` |
+//! | jwt (HMAC) | a new secret for the gateway admin to install | `--finish` |
+//! | basic | a new password: set through MLflow's API, or an htpasswd line for the admin | at once (MLflow) or `--finish` |
+//!
+//! [`Slot`]: crate::profile::Slot
+
+pub mod generate;
+pub mod iam;
+pub mod rotate;
+
+use crate::error::Error;
+use crate::profile::config::ConfigFile;
+use crate::profile::credentials::ProfileCredentials;
+use crate::profile::store::{self, StoreError};
+use crate::profile::{Rotation, RotationStep, Slot};
+use crate::signing::jwt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeysError {
+    #[error("{0}")]
+    Generate(String),
+    /// The rotation stopped before it finished (a precondition, or a step that can be
+    /// retried); the profile still works.
+    #[error("{0}")]
+    Stopped(String),
+}
+
+/// Stops here when `GWCTL_FAILPOINT` names this step, so that tests can kill the process at
+/// an exact point: announces it on standard error, then waits to be killed.
+pub(crate) fn failpoint(step: &str) {
+    if std::env::var("GWCTL_FAILPOINT").is_ok_and(|f| f == step) {
+        eprintln!("gwctl: failpoint {step}: waiting to be killed");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+}
+
+/// The JWKS (RFC 7517) for a JWT profile: the current public key, and during a rotation the
+/// pending and previous ones, so that a gateway trusts every key that may sign.
+pub fn jwks(cf: &ConfigFile, name: &str) -> Result<serde_json::Value, Error> {
+    let config = cf.load()?;
+    let p = config.get(name)?.clone();
+    if p.auth != crate::auth::AuthScheme::Jwt {
+        return Err(Error::Usage(format!("profile {name:?} uses {}: a JWKS is for jwt profiles", p.auth)));
+    }
+    let jp = p.jwt.clone().unwrap_or_default();
+    let alg = jwt::parse_algorithm(jp.alg.as_deref().unwrap_or("HS256"))?;
+    if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
+        return Err(Error::Usage(format!(
+            "profile {name:?} signs with {alg:?}, a shared secret: there is no public key to publish. \
+             The gateway must hold the secret itself (gwctl keys rotate prints a new one for its admin)"
+        )));
+    }
+    let store = store::open(&p.store, &cf.dir())?;
+    let mut keys = Vec::new();
+    let mid_switch = p.rotation.as_ref().filter(|r| r.step == RotationStep::Created);
+    if let Some(r) = mid_switch {
+        // Mid-switch the current slot holds the old key or already the new one: publish the
+        // new (pending) key under its kid, and the old one from `previous_jwk` below.
+        let pending = match store.get(&Slot::Pending.entry(name)) {
+            Ok(secret) => secret,
+            Err(StoreError::NotFound { .. }) => store.get(&Slot::Current.entry(name))?,
+            Err(e) => return Err(e.into()),
+        };
+        keys.push(jwt::public_jwk(alg, &jwt::JwtKey::parse(&pending)?, r.pending_key_id.as_deref())?);
+    } else {
+        let creds = ProfileCredentials::new(name.to_string(), p.clone(), store);
+        use crate::credentials::CredentialSource as _;
+        keys.push(jwt::public_jwk(alg, &creds.jwt_key()?, jp.kid.as_deref())?);
+    }
+    if let Some(prev) = p.rotation.as_ref().and_then(|r| r.previous_jwk.as_ref()) {
+        let jwk: serde_json::Value = serde_json::from_str(prev)
+            .map_err(|e| Error::Input(format!("profile {name:?}: the previous key's JWK does not parse ({e})")))?;
+        if !keys.contains(&jwk) {
+            keys.push(jwk);
+        }
+    }
+    Ok(serde_json::json!({ "keys": keys }))
+}
+
+/// One line for `gwctl doctor` and `profile show` about a rotation under way.
+pub fn describe(name: &str, r: &Rotation) -> String {
+    let what = match r.step {
+        RotationStep::Pending => "a new key waits for the gateway admin; then: gwctl keys rotate --finish".to_string(),
+        RotationStep::Overlap => {
+            "the previous public key is still published; when gateways have the new JWKS: gwctl keys rotate --finish"
+                .to_string()
+        }
+        step => format!("interrupted at step {}; gwctl keys rotate resumes it", step.name()),
+    };
+    format!("rotation of {name:?} since {}: {what}", r.started)
+}
