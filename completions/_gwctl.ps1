@@ -544,8 +544,62 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('mlflow', 'mlflow', [CompletionResultType]::ParameterValue, 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers')
+            [CompletionResult]::new('aws-apigw', 'aws-apigw', [CompletionResultType]::ParameterValue, 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM')
             [CompletionResult]::new('nginx', 'nginx', [CompletionResultType]::ParameterValue, 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;scaffold;mlflow' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'NAME:TYPE:PROVIDER:MODEL, TYPE chat|completions|embeddings (repeatable; MODEL may contain '':'')')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'NAME:TYPE:PROVIDER:MODEL, TYPE chat|completions|embeddings (repeatable; MODEL may contain '':'')')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Provider base URL (openai_api_base, anthropic_api_base, model_server_url, host, api_base …)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Another provider config key, checked against the providers'' keys (repeatable)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rate limit for every endpoint, e.g. 100/minute')
+            [CompletionResult]::new('--from-profile', '--from-profile', [CompletionResultType]::ParameterName, 'Take the region for bedrock endpoints from this SigV4 profile')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the config here [default: print it]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the config here [default: print it]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;scaffold;check' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;scaffold;aws-apigw' {
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'The gateway API Gateway forwards to (an MLflow gateway), e.g. https://mlflow.internal:5000 (asked on a terminal)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How API Gateway authenticates callers (asked on a terminal)')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'API Gateway product [default: http for iam and jwt, rest for lambda-basic and api-key]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: an OpenAPI definition, or a CloudFormation / SAM template embedding it')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'JWT issuer (--auth jwt)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'JWT audience (--auth jwt; repeatable)')
+            [CompletionResult]::new('--authorizer-arn', '--authorizer-arn', [CompletionResultType]::ParameterName, 'The Basic authorizer Lambda''s ARN (--auth lambda-basic --format openapi)')
+            [CompletionResult]::new('--from-profile', '--from-profile', [CompletionResultType]::ParameterName, 'Tie to a client profile: a JWT profile''s issuer/audience, a Basic profile''s user, a SigV4 profile''s region')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'API name')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write here (.json for JSON) [default: print YAML]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write here (.json for JSON) [default: print YAML]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'gwctl;scaffold;nginx' {
@@ -571,8 +625,20 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;scaffold;help' {
+            [CompletionResult]::new('mlflow', 'mlflow', [CompletionResultType]::ParameterValue, 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers')
+            [CompletionResult]::new('aws-apigw', 'aws-apigw', [CompletionResultType]::ParameterValue, 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM')
             [CompletionResult]::new('nginx', 'nginx', [CompletionResultType]::ParameterValue, 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gwctl;scaffold;help;mlflow' {
+            break
+        }
+        'gwctl;scaffold;help;check' {
+            break
+        }
+        'gwctl;scaffold;help;aws-apigw' {
             break
         }
         'gwctl;scaffold;help;nginx' {
@@ -689,7 +755,19 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;help;scaffold' {
+            [CompletionResult]::new('mlflow', 'mlflow', [CompletionResultType]::ParameterValue, 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers')
+            [CompletionResult]::new('aws-apigw', 'aws-apigw', [CompletionResultType]::ParameterValue, 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM')
             [CompletionResult]::new('nginx', 'nginx', [CompletionResultType]::ParameterValue, 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway')
+            break
+        }
+        'gwctl;help;scaffold;mlflow' {
+            break
+        }
+        'gwctl;help;scaffold;check' {
+            break
+        }
+        'gwctl;help;scaffold;aws-apigw' {
             break
         }
         'gwctl;help;scaffold;nginx' {

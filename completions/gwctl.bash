@@ -118,6 +118,15 @@ _gwctl() {
             gwctl__subcmd__help__subcmd__routes,show)
                 cmd="gwctl__subcmd__help__subcmd__routes__subcmd__show"
                 ;;
+            gwctl__subcmd__help__subcmd__scaffold,aws-apigw)
+                cmd="gwctl__subcmd__help__subcmd__scaffold__subcmd__aws__subcmd__apigw"
+                ;;
+            gwctl__subcmd__help__subcmd__scaffold,check)
+                cmd="gwctl__subcmd__help__subcmd__scaffold__subcmd__check"
+                ;;
+            gwctl__subcmd__help__subcmd__scaffold,mlflow)
+                cmd="gwctl__subcmd__help__subcmd__scaffold__subcmd__mlflow"
+                ;;
             gwctl__subcmd__help__subcmd__scaffold,nginx)
                 cmd="gwctl__subcmd__help__subcmd__scaffold__subcmd__nginx"
                 ;;
@@ -238,14 +247,32 @@ _gwctl() {
             gwctl__subcmd__routes__subcmd__help,show)
                 cmd="gwctl__subcmd__routes__subcmd__help__subcmd__show"
                 ;;
+            gwctl__subcmd__scaffold,aws-apigw)
+                cmd="gwctl__subcmd__scaffold__subcmd__aws__subcmd__apigw"
+                ;;
+            gwctl__subcmd__scaffold,check)
+                cmd="gwctl__subcmd__scaffold__subcmd__check"
+                ;;
             gwctl__subcmd__scaffold,help)
                 cmd="gwctl__subcmd__scaffold__subcmd__help"
+                ;;
+            gwctl__subcmd__scaffold,mlflow)
+                cmd="gwctl__subcmd__scaffold__subcmd__mlflow"
                 ;;
             gwctl__subcmd__scaffold,nginx)
                 cmd="gwctl__subcmd__scaffold__subcmd__nginx"
                 ;;
+            gwctl__subcmd__scaffold__subcmd__help,aws-apigw)
+                cmd="gwctl__subcmd__scaffold__subcmd__help__subcmd__aws__subcmd__apigw"
+                ;;
+            gwctl__subcmd__scaffold__subcmd__help,check)
+                cmd="gwctl__subcmd__scaffold__subcmd__help__subcmd__check"
+                ;;
             gwctl__subcmd__scaffold__subcmd__help,help)
                 cmd="gwctl__subcmd__scaffold__subcmd__help__subcmd__help"
+                ;;
+            gwctl__subcmd__scaffold__subcmd__help,mlflow)
+                cmd="gwctl__subcmd__scaffold__subcmd__help__subcmd__mlflow"
                 ;;
             gwctl__subcmd__scaffold__subcmd__help,nginx)
                 cmd="gwctl__subcmd__scaffold__subcmd__help__subcmd__nginx"
@@ -637,8 +664,50 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help__subcmd__scaffold)
-            opts="nginx"
+            opts="mlflow check aws-apigw nginx"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__scaffold__subcmd__aws__subcmd__apigw)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__scaffold__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__scaffold__subcmd__mlflow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1847,7 +1916,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__scaffold)
-            opts="-v -h -V --config --verbose --help --version nginx help"
+            opts="-v -h -V --config --verbose --help --version mlflow check aws-apigw nginx help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1864,9 +1933,117 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        gwctl__subcmd__scaffold__subcmd__help)
-            opts="nginx help"
+        gwctl__subcmd__scaffold__subcmd__aws__subcmd__apigw)
+            opts="-o -v -h -V --backend --auth --api --format --issuer --audience --authorizer-arn --from-profile --name --output --force --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "iam jwt lambda-basic api-key" -- "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -W "http rest" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "openapi cloudformation sam" -- "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorizer-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__check)
+            opts="-v -h -V --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__help)
+            opts="mlflow check aws-apigw nginx help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__help__subcmd__aws__subcmd__apigw)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1892,6 +2069,20 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__scaffold__subcmd__help__subcmd__mlflow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__scaffold__subcmd__help__subcmd__nginx)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1899,6 +2090,56 @@ _gwctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__scaffold__subcmd__mlflow)
+            opts="-e -o -v -h -V --endpoint --api-base --set --limit --from-profile --output --force --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

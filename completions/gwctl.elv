@@ -495,8 +495,59 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand mlflow 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'
+            cand check 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers'
+            cand aws-apigw 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
             cand nginx 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;scaffold;mlflow'= {
+            cand -e 'NAME:TYPE:PROVIDER:MODEL, TYPE chat|completions|embeddings (repeatable; MODEL may contain '':'')'
+            cand --endpoint 'NAME:TYPE:PROVIDER:MODEL, TYPE chat|completions|embeddings (repeatable; MODEL may contain '':'')'
+            cand --api-base 'Provider base URL (openai_api_base, anthropic_api_base, model_server_url, host, api_base …)'
+            cand --set 'Another provider config key, checked against the providers'' keys (repeatable)'
+            cand --limit 'Rate limit for every endpoint, e.g. 100/minute'
+            cand --from-profile 'Take the region for bedrock endpoints from this SigV4 profile'
+            cand -o 'Write the config here [default: print it]'
+            cand --output 'Write the config here [default: print it]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --force 'Overwrite an existing file'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;scaffold;check'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;scaffold;aws-apigw'= {
+            cand --backend 'The gateway API Gateway forwards to (an MLflow gateway), e.g. https://mlflow.internal:5000 (asked on a terminal)'
+            cand --auth 'How API Gateway authenticates callers (asked on a terminal)'
+            cand --api 'API Gateway product [default: http for iam and jwt, rest for lambda-basic and api-key]'
+            cand --format 'Output: an OpenAPI definition, or a CloudFormation / SAM template embedding it'
+            cand --issuer 'JWT issuer (--auth jwt)'
+            cand --audience 'JWT audience (--auth jwt; repeatable)'
+            cand --authorizer-arn 'The Basic authorizer Lambda''s ARN (--auth lambda-basic --format openapi)'
+            cand --from-profile 'Tie to a client profile: a JWT profile''s issuer/audience, a Basic profile''s user, a SigV4 profile''s region'
+            cand --name 'API name'
+            cand -o 'Write here (.json for JSON) [default: print YAML]'
+            cand --output 'Write here (.json for JSON) [default: print YAML]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --force 'Overwrite an existing file'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'gwctl;scaffold;nginx'= {
             cand --backend 'The gateway nginx forwards to, e.g. http://127.0.0.1:5000'
@@ -520,8 +571,17 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
         }
         &'gwctl;scaffold;help'= {
+            cand mlflow 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'
+            cand check 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers'
+            cand aws-apigw 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
             cand nginx 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gwctl;scaffold;help;mlflow'= {
+        }
+        &'gwctl;scaffold;help;check'= {
+        }
+        &'gwctl;scaffold;help;aws-apigw'= {
         }
         &'gwctl;scaffold;help;nginx'= {
         }
@@ -612,7 +672,16 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;routes;show'= {
         }
         &'gwctl;help;scaffold'= {
+            cand mlflow 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'
+            cand check 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers'
+            cand aws-apigw 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
             cand nginx 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
+        }
+        &'gwctl;help;scaffold;mlflow'= {
+        }
+        &'gwctl;help;scaffold;check'= {
+        }
+        &'gwctl;help;scaffold;aws-apigw'= {
         }
         &'gwctl;help;scaffold;nginx'= {
         }

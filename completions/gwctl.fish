@@ -365,12 +365,51 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one route'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -s h -l help -d 'Print help'
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from nginx help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "mlflow" -d 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "check" -d 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "aws-apigw" -d 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s e -l endpoint -d 'NAME:TYPE:PROVIDER:MODEL, TYPE chat|completions|embeddings (repeatable; MODEL may contain \':\')' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l api-base -d 'Provider base URL (openai_api_base, anthropic_api_base, model_server_url, host, api_base …)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l set -d 'Another provider config key, checked against the providers\' keys (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l limit -d 'Rate limit for every endpoint, e.g. 100/minute' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l from-profile -d 'Take the region for bedrock endpoints from this SigV4 profile' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s o -l output -d 'Write the config here [default: print it]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l force -d 'Overwrite an existing file'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l backend -d 'The gateway API Gateway forwards to (an MLflow gateway), e.g. https://mlflow.internal:5000 (asked on a terminal)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l auth -d 'How API Gateway authenticates callers (asked on a terminal)' -r -f -a "iam\t''
+jwt\t''
+lambda-basic\t''
+api-key\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l api -d 'API Gateway product [default: http for iam and jwt, rest for lambda-basic and api-key]' -r -f -a "http\t''
+rest\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l format -d 'Output: an OpenAPI definition, or a CloudFormation / SAM template embedding it' -r -f -a "openapi\t''
+cloudformation\t''
+sam\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l issuer -d 'JWT issuer (--auth jwt)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l audience -d 'JWT audience (--auth jwt; repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l authorizer-arn -d 'The Basic authorizer Lambda\'s ARN (--auth lambda-basic --format openapi)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l from-profile -d 'Tie to a client profile: a JWT profile\'s issuer/audience, a Basic profile\'s user, a SigV4 profile\'s region' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l name -d 'API name' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s o -l output -d 'Write here (.json for JSON) [default: print YAML]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l force -d 'Overwrite an existing file'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l backend -d 'The gateway nginx forwards to, e.g. http://127.0.0.1:5000' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l auth -d 'How nginx authenticates clients' -r -f -a "basic\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l from-profile -d 'Take the user and password from this Basic profile (and print matching gwctl lines)' -r
@@ -386,6 +425,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_su
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "mlflow" -d 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "aws-apigw" -d 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
@@ -419,4 +461,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "show" -d 'Show one route'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from scaffold" -f -a "mlflow" -d 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from scaffold" -f -a "check" -d 'Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from scaffold" -f -a "aws-apigw" -d 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from scaffold" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'

@@ -65,7 +65,7 @@ pub enum Command {
     /// Generate the gateway side: configs the real tools accept
     #[command(
         subcommand,
-        after_help = "Example:\n  gwctl scaffold nginx --backend http://127.0.0.1:5000 --from-profile dev -o /etc/nginx/conf.d/mlflow.conf"
+        after_help = "Examples:\n  gwctl scaffold mlflow --endpoint chat:chat:openai:gpt-4o-mini -o config.yaml\n  gwctl scaffold nginx --backend http://127.0.0.1:5000 --from-profile dev -o /etc/nginx/conf.d/mlflow.conf"
     )]
     Scaffold(ScaffoldCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
@@ -755,9 +755,120 @@ mod tests {
 
 #[derive(Debug, Subcommand)]
 pub enum ScaffoldCommand {
+    /// An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)
+    #[command(after_help = SCAFFOLD_MLFLOW_EXAMPLES)]
+    Mlflow(ScaffoldMlflowArgs),
+    /// Check an MLflow gateway config strictly: unknown keys (which MLflow ignores), types, providers, with line numbers
+    #[command(after_help = "Example:\n  gwctl scaffold check config.yaml")]
+    Check(ScaffoldCheckArgs),
+    /// AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM
+    #[command(name = "aws-apigw", after_help = SCAFFOLD_APIGW_EXAMPLES)]
+    AwsApigw(ScaffoldApigwArgs),
     /// An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway
     #[command(after_help = SCAFFOLD_NGINX_EXAMPLES)]
     Nginx(ScaffoldNginxArgs),
+}
+
+const SCAFFOLD_MLFLOW_EXAMPLES: &str = "\
+Examples:
+  gwctl scaffold mlflow --endpoint chat:chat:openai:gpt-4o-mini \\
+      --endpoint embed:embeddings:openai:text-embedding-3-small -o config.yaml
+  gwctl scaffold mlflow --endpoint claude:chat:bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0 --set aws_region=eu-west-1
+  gwctl scaffold mlflow --endpoint gpt:chat:azure:gpt-4o --api-base https://my.openai.azure.com \\
+      --set openai_deployment_name=gpt4o --set openai_api_version=2024-06-01
+  gwctl scaffold mlflow            # on a terminal: asks for the endpoints";
+
+const SCAFFOLD_APIGW_EXAMPLES: &str = "\
+Examples:
+  # HTTP API with IAM (SigV4) auth, as OpenAPI
+  gwctl scaffold aws-apigw --backend https://mlflow.internal:5000 --auth iam -o openapi.yaml
+  # HTTP API with a JWT authorizer matching a JWT profile, as CloudFormation
+  gwctl scaffold aws-apigw --backend https://mlflow.internal:5000 --auth jwt --from-profile signer --format cloudformation -o api.yaml
+  # REST API with a Basic-checking Lambda authorizer for a Basic profile's user, as SAM
+  gwctl scaffold aws-apigw --backend https://mlflow.internal:5000 --auth lambda-basic --from-profile dev --format sam -o template.yaml";
+
+#[derive(Debug, Args)]
+pub struct ScaffoldMlflowArgs {
+    /// NAME:TYPE:PROVIDER:MODEL, TYPE chat|completions|embeddings (repeatable; MODEL may contain ':')
+    #[arg(long = "endpoint", short = 'e', value_name = "SPEC")]
+    pub endpoints: Vec<String>,
+
+    /// Provider base URL (openai_api_base, anthropic_api_base, model_server_url, host, api_base …)
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+
+    /// Another provider config key, checked against the providers' keys (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Rate limit for every endpoint, e.g. 100/minute
+    #[arg(long, value_name = "CALLS/PERIOD")]
+    pub limit: Option<String>,
+
+    /// Take the region for bedrock endpoints from this SigV4 profile
+    #[arg(long, value_name = "PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub from_profile: Option<String>,
+
+    /// Write the config here [default: print it]
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScaffoldCheckArgs {
+    /// The MLflow gateway config file
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ScaffoldApigwArgs {
+    /// The gateway API Gateway forwards to (an MLflow gateway), e.g. https://mlflow.internal:5000 (asked on a terminal)
+    #[arg(long, value_name = "URL")]
+    pub backend: Option<String>,
+
+    /// How API Gateway authenticates callers (asked on a terminal)
+    #[arg(long, value_name = "MODE", value_parser = ["iam", "jwt", "lambda-basic", "api-key"])]
+    pub auth: Option<String>,
+
+    /// API Gateway product [default: http for iam and jwt, rest for lambda-basic and api-key]
+    #[arg(long, value_name = "KIND", value_parser = ["http", "rest"])]
+    pub api: Option<String>,
+
+    /// Output: an OpenAPI definition, or a CloudFormation / SAM template embedding it
+    #[arg(long, value_name = "FORMAT", default_value = "openapi", value_parser = ["openapi", "cloudformation", "sam"])]
+    pub format: String,
+
+    /// JWT issuer (--auth jwt)
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+
+    /// JWT audience (--auth jwt; repeatable)
+    #[arg(long, value_name = "AUD")]
+    pub audience: Vec<String>,
+
+    /// The Basic authorizer Lambda's ARN (--auth lambda-basic --format openapi)
+    #[arg(long, value_name = "ARN")]
+    pub authorizer_arn: Option<String>,
+
+    /// Tie to a client profile: a JWT profile's issuer/audience, a Basic profile's user, a SigV4 profile's region
+    #[arg(long, value_name = "PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub from_profile: Option<String>,
+
+    /// API name
+    #[arg(long, value_name = "NAME", default_value = "mlflow-gateway")]
+    pub name: String,
+
+    /// Write here (.json for JSON) [default: print YAML]
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
 }
 
 const SCAFFOLD_NGINX_EXAMPLES: &str = "\

@@ -47,18 +47,22 @@ fn start(python: &Path, user: &str, password: &str) -> Option<Stack> {
 
     // The MLflow YAML gateway.
     let gw_port = free_port();
-    let endpoint = |name: &str, kind: &str, model: &str| {
-        format!(
-            "  - name: {name}\n    endpoint_type: llm/v1/{kind}\n    model:\n      provider: openai\n      name: {model}\n      config:\n        openai_api_key: $OPENAI_API_KEY\n        openai_api_base: http://127.0.0.1:{up_port}/v1\n"
-        )
-    };
-    let config = format!(
-        "endpoints:\n{}{}{}",
-        endpoint("chat", "chat", "gpt-4o-mini"),
-        endpoint("completions", "completions", "gpt-3.5-turbo-instruct"),
-        endpoint("embeddings", "embeddings", "text-embedding-3-small")
-    );
-    std::fs::write(d.join("gateway.yaml"), config).unwrap();
+    // Its config comes from gwctl scaffold mlflow.
+    let sb_scaffold = common::Sandbox::new();
+    let mut c = sb_scaffold.cmd();
+    c.args([
+        "scaffold",
+        "mlflow",
+        "-e",
+        "chat:chat:openai:gpt-4o-mini",
+        "-e",
+        "completions:completions:openai:gpt-3.5-turbo-instruct",
+    ])
+    .args(["-e", "embeddings:embeddings:openai:text-embedding-3-small"])
+    .args(["--api-base", &format!("http://127.0.0.1:{up_port}/v1"), "-o"])
+    .arg(d.join("gateway.yaml"));
+    let (code, _, err) = common::run(c);
+    assert_eq!(code, 0, "{err}");
     let mut gw = Command::new(&mlflow);
     gw.args(["gateway", "start", "--config-path"])
         .arg(d.join("gateway.yaml"))

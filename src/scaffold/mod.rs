@@ -1,7 +1,11 @@
 //! Generating the gateway side: configs that the real tools accept, consistent with the client
-//! profile that will call them. Today: an nginx server block with Basic auth.
+//! profile that will call them: MLflow gateway configs ([`mlflow`], with a strict checker), AWS
+//! API Gateway definitions ([`apigw`]) and an nginx server block with Basic auth ([`nginx`]).
 
+pub mod apigw;
+pub mod mlflow;
 pub mod nginx;
+pub mod yaml;
 
 use std::path::Path;
 
