@@ -282,7 +282,11 @@ fn scaffold_refusals_write_nothing() {
         (&["scaffold", "aws-apigw", "--backend", "https://b", "--auth", "jwt"], 3, "needs --issuer"),
         (&["scaffold", "aws-apigw", "--backend", "https://b", "--auth", "lambda-basic"], 3, "needs --authorizer-arn"),
         (&["scaffold", "aws-apigw", "--backend", "not a url", "--auth", "iam"], 3, ""),
-        (&["scaffold", "aws-apigw", "--backend", "https://b"], 2, "--auth MODE is required (there is no terminal to ask on)"),
+        (
+            &["scaffold", "aws-apigw", "--backend", "https://b"],
+            2,
+            "--auth MODE is required (there is no terminal to ask on)",
+        ),
     ];
     for (args, code, needle) in cases {
         let mut a = args.to_vec();
@@ -404,6 +408,20 @@ fn api_gateway_definitions_pass_openapi_spec_validator_and_cfn_lint() {
                 }
                 assert_eq!(code, 0, "{a:?}: {err}");
                 assert!(err.contains("gwctl: next: deploy it"), "{err}");
+                if auth == "iam" {
+                    assert!(
+                        err.contains("gwctl profile edit aws --url https://API_ID.execute-api.eu-west-1.amazonaws.com"),
+                        "{err}"
+                    );
+                    assert!(err.contains("--service execute-api"), "{err}");
+                }
+                if auth == "jwt" {
+                    assert!(
+                        err.contains("https://issuer.example/.well-known/openid-configuration")
+                            && err.contains("gwctl keys jwks --profile signer"),
+                        "{err}"
+                    );
+                }
                 if format == "openapi" { openapi.push(file) } else { templates.push(file) }
             }
         }

@@ -257,6 +257,12 @@ fn run_apigw(a: &ScaffoldApigwArgs, cf: &ConfigFile) -> Result<(), Error> {
                     o.audience = j.aud.clone();
                 }
                 let alg = j.alg.as_deref().unwrap_or("HS256");
+                eprintln!(
+                    "gwctl: the authorizer fetches keys from {}/.well-known/openid-configuration → jwks_uri: publish \
+                     gwctl keys jwks --profile {name} there (it holds kid {})",
+                    j.iss.as_deref().unwrap_or("ISSUER").trim_end_matches('/'),
+                    j.kid.as_deref().unwrap_or("(none: set one with gwctl profile edit --kid)")
+                );
                 if !alg.starts_with("RS") {
                     eprintln!(
                         "gwctl: warning: profile {name} signs with {alg}, but API Gateway JWT authorizers accept RSA keys only (RS256/384/512),                          fetched from the issuer's /.well-known/openid-configuration → jwks_uri (publish: gwctl keys jwks --profile {name})"
@@ -305,6 +311,9 @@ fn run_apigw(a: &ScaffoldApigwArgs, cf: &ConfigFile) -> Result<(), Error> {
     );
     let profile = a.from_profile.clone().unwrap_or_else(|| "apigw".into());
     let add = match (auth, &a.from_profile) {
+        (apigw::ApiAuth::Iam, Some(p)) => {
+            format!("gwctl profile edit {p} --url {url} --service execute-api --gateway mlflow")
+        }
         (_, Some(p)) => format!("gwctl profile edit {p} --url {url} --gateway mlflow"),
         (apigw::ApiAuth::Iam, None) => format!(
             "gwctl profile add apigw --auth sigv4 --service execute-api --region REGION --access-key-id AKIA… --url {url} --gateway mlflow --secret-stdin"
