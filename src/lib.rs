@@ -13,6 +13,7 @@
 //! - [`gateway`]: what each gateway flavour means (AWS host names, MLflow routes, error bodies).
 //! - [`keys`]: key rotation (IAM, gateway-managed pairs, JWT keys, passwords) and JWKS.
 //! - [`scaffold`]: generated gateway-side configs (nginx Basic auth).
+//! - [`prompt`]: prompting only on a terminal.
 //! - [`cli`] and [`commands`]: clap definitions and one file per subcommand.
 
 pub mod auth;
@@ -27,6 +28,7 @@ pub mod keys;
 pub mod log;
 pub mod output;
 pub mod profile;
+pub mod prompt;
 pub mod request_spec;
 pub mod scaffold;
 pub mod signing;

@@ -130,8 +130,10 @@ fn rotation_against_moto() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("would rotate access key"), "{out}");
     assert_eq!(aws.keys("alice").len(), 1, "a dry run changes nothing");
-    let (code, _, err) = rotate(&sb, "alice", &[]);
+    // With -v: every step logged, and still no secret (old, new, or the stored JSON) in it.
+    let (code, _, err) = rotate(&sb, "alice", &["-v"]);
     assert_eq!(code, 0, "{err}");
+    assert!(err.contains("iam CreateAccessKey") && !err.contains("SecretAccessKey"), "{err}");
     for step in [
         "created access key",
         "STS accepts the new key",

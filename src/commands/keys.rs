@@ -57,5 +57,5 @@ pub fn run(cmd: KeysCommand, cf: &ConfigFile) -> Result<(), Error> {
 
 fn profile_name(cf: &ConfigFile, named: Option<&str>) -> Result<String, Error> {
     let config = cf.load()?;
-    Ok(choose(&config, named, None)?.expect("a profile when no --auth is given"))
+    Ok(choose(&config, named, None)?.ok_or(crate::profile::ProfileError::NoDefault)?)
 }

@@ -1,6 +1,6 @@
 //! `gwctl profile …`: add, list, show, edit, remove, use, import.
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 
 use zeroize::Zeroizing;
 
@@ -13,6 +13,7 @@ use crate::profile::credentials::ProfileCredentials;
 use crate::profile::resolve::options_from_profile;
 use crate::profile::store::{self, Secret, SecretStore, StoreError, StoreSpec};
 use crate::profile::{self, Gateway, JwtProfile, Profile, ProfileError, Slot, aws_import, check_name};
+use crate::prompt::{confirm, interactive, prompt_err};
 
 pub fn run(cmd: ProfileCommand, cf: &ConfigFile) -> Result<(), Error> {
     match cmd {
@@ -24,19 +25,6 @@ pub fn run(cmd: ProfileCommand, cf: &ConfigFile) -> Result<(), Error> {
         ProfileCommand::Use(a) => use_profile(cf, &a.name),
         ProfileCommand::Import(ImportSource::Aws(a)) => import_aws(cf, &a),
     }
-}
-
-/// Prompts only when a person is there: standard input and standard error both terminals.
-fn interactive() -> bool {
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-fn prompt_err(e: dialoguer::Error) -> Error {
-    Error::Input(format!("cannot read from the terminal: {e}"))
-}
-
-fn confirm(question: &str) -> Result<bool, Error> {
-    dialoguer::Confirm::new().with_prompt(question).default(false).interact().map_err(prompt_err)
 }
 
 /// Asks before overwriting; without a terminal, `--yes` is required.

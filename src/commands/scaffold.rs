@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::profile::config::ConfigFile;
 use crate::profile::credentials::ProfileCredentials;
 use crate::profile::{ProfileError, store};
+use crate::prompt::{interactive, prompt_err};
 use crate::scaffold::{self, apigw, mlflow, nginx, yaml};
 
 pub fn run(cmd: ScaffoldCommand, cf: &ConfigFile) -> Result<(), Error> {
@@ -22,15 +23,6 @@ pub fn run(cmd: ScaffoldCommand, cf: &ConfigFile) -> Result<(), Error> {
         ScaffoldCommand::AwsApigw(a) => run_apigw(&a, cf),
         ScaffoldCommand::Nginx(a) => run_nginx(&a, cf),
     }
-}
-
-fn interactive() -> bool {
-    use std::io::IsTerminal;
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-fn prompt_err(e: dialoguer::Error) -> Error {
-    Error::Input(format!("cannot read from the terminal: {e}"))
 }
 
 /// Refuses early (before any prompt or work) when the output exists and --force is absent.

@@ -1,10 +1,11 @@
 //! `gwctl keys rotate`: one state machine per scheme. Each step is recorded in the profile's
 //! `rotation` before the next starts; re-running resumes from the recorded step.
 
-use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::AlgorithmFamily;
+use std::fmt::Write as _;
+
 use zeroize::Zeroizing;
 
 use super::iam::{ApiError, AwsApi, DEFAULT_IAM, DEFAULT_STS};
@@ -19,8 +20,8 @@ use crate::profile::{Gateway, Profile, ProfileError, Rotation, RotationStep, Slo
 use crate::signing::jwt;
 use crate::signing::sigv4::AwsCredentials;
 
-/// What the user asked for.
-#[derive(Debug, Default)]
+/// What the user asked for. Not `Debug`: it may hold the new secret.
+#[derive(Default)]
 pub struct RotateOptions {
     /// Do not ask before starting.
     pub yes: bool,
@@ -40,8 +41,9 @@ pub struct RotateOptions {
     pub rsa_bits: u32,
 }
 
-/// What a rotation printed for the user (standard output): instructions for an admin.
-pub type Report = String;
+/// What a rotation prints for the user (standard output): instructions for an admin, which
+/// may include a new secret, so it is wiped when dropped.
+pub type Report = Zeroizing<String>;
 
 pub struct Rotator<'a> {
     cf: &'a ConfigFile,
@@ -161,15 +163,10 @@ impl<'a> Rotator<'a> {
         if self.opts.yes {
             return Ok(());
         }
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        if !crate::prompt::interactive() {
             return Err(Error::Usage(format!("{question} Pass --yes to go ahead (there is no terminal to ask on)")));
         }
-        let ok = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(|e| Error::Input(format!("cannot read from the terminal: {e}")))?;
-        if ok { Ok(()) } else { Err(stopped("nothing changed")) }
+        if crate::prompt::confirm(question)? { Ok(()) } else { Err(stopped("nothing changed")) }
     }
 
     fn creds(&self, p: &Profile, secret: Secret) -> ProfileCredentials {
@@ -193,7 +190,7 @@ impl<'a> Rotator<'a> {
                 if self.aws_start(&api, &p).await? {
                     continue;
                 }
-                return Ok(String::new());
+                return Ok(Report::default());
             };
             match r.step {
                 RotationStep::Creating => self.aws_create(&api, &p, &r).await?,
@@ -328,16 +325,7 @@ impl<'a> Rotator<'a> {
             }
         })?;
         failpoint("after-create");
-        let json = Zeroizing::new(
-            serde_json::json!({
-                "Version": 1,
-                "AccessKeyId": new.id,
-                "SecretAccessKey": new.secret.as_str(),
-                "CreateDate": new.created,
-            })
-            .to_string(),
-        );
-        self.set(Slot::Pending, json.as_bytes())?;
+        self.set(Slot::Pending, &credential_json(&new.id, &new.secret, new.created.as_deref()))?;
         failpoint("after-store-pending");
         step(&self.name, format_args!("created access key {} (stored as pending in {})", new.id, p.store));
         self.update(|p| set_step(p, RotationStep::Created, |r| r.pending_key_id = Some(new.id.clone())))
@@ -400,15 +388,12 @@ impl<'a> Rotator<'a> {
                 step(&self.name, format_args!("the pending key's secret is missing; creating a new key"));
                 return self.update(|p| set_step(p, RotationStep::Creating, |r| r.pending_key_id = None));
             };
-            let old = Zeroizing::new(
-                serde_json::json!({
-                    "Version": 1,
-                    "AccessKeyId": current.access_key_id,
-                    "SecretAccessKey": secrecy::ExposeSecret::expose_secret(&current.secret_access_key),
-                })
-                .to_string(),
+            let old = credential_json(
+                &current.access_key_id,
+                secrecy::ExposeSecret::expose_secret(&current.secret_access_key),
+                None,
             );
-            self.set(Slot::Previous, old.as_bytes())?;
+            self.set(Slot::Previous, &old)?;
             self.set(Slot::Current, &pending_secret)?;
             failpoint("after-switch");
         }
@@ -466,7 +451,7 @@ impl<'a> Rotator<'a> {
         self.delete(Slot::Previous)?;
         self.update(|p| p.rotation = None)?;
         step(&self.name, format_args!("done: the profile uses access key {}", current.access_key_id));
-        Ok(String::new())
+        Ok(Report::default())
     }
 
     // ---------------------------------------- keys the gateway's admin installs (pending)
@@ -486,7 +471,7 @@ impl<'a> Rotator<'a> {
         let (secret, id, generated) = self.new_gateway_secret(p)?;
         if self.opts.dry_run {
             println!("would store a new {} secret as pending and print what the gateway admin installs", p.auth);
-            return Ok(String::new());
+            return Ok(Report::default());
         }
         self.set(Slot::Pending, &secret)?;
         let previous = p.access_key_id.clone().or_else(|| p.jwt.as_ref().and_then(|j| j.kid.clone()));
@@ -521,8 +506,7 @@ impl<'a> Rotator<'a> {
                 if Some(&id) == p.access_key_id.as_ref() {
                     return Err(Error::Input(format!("the new access key id is the current one ({id})")));
                 }
-                let json = serde_json::json!({"Version": 1, "AccessKeyId": id, "SecretAccessKey": sk.as_str()});
-                Ok((Zeroizing::new(json.to_string().into_bytes()), Some(id), given.is_none()))
+                Ok((credential_json(&id, &sk, None), Some(id), given.is_none()))
             }
             AuthScheme::Basic => match given {
                 Some(s) => {
@@ -559,7 +543,8 @@ impl<'a> Rotator<'a> {
         show_secret: bool,
     ) -> Result<Report, Error> {
         let finish = format!("gwctl keys rotate --profile {} --finish", self.name);
-        let mut out = String::new();
+        // Written in place (no temporary copies of the secret) into a buffer that is wiped.
+        let mut out = Report::new(String::with_capacity(1024));
         match p.auth {
             AuthScheme::Apipark | AuthScheme::Huawei => {
                 let creds = self.creds(p, secret.clone()).aksk(p.auth.name())?;
@@ -568,10 +553,10 @@ impl<'a> Rotator<'a> {
                 } else {
                     "the APIPark/Apinto application's AK/SK authentication"
                 };
-                out.push_str(&format!("Install this key pair in {where_}, next to the old one:\n"));
-                out.push_str(&format!("  access key: {}\n", creds.access_key_id));
+                let _ = writeln!(out, "Install this key pair in {where_}, next to the old one:");
+                let _ = writeln!(out, "  access key: {}", creds.access_key_id);
                 if show_secret {
-                    out.push_str(&format!("  secret key: {}\n", secrecy::ExposeSecret::expose_secret(&creds.secret)));
+                    let _ = writeln!(out, "  secret key: {}", secrecy::ExposeSecret::expose_secret(&creds.secret));
                 } else {
                     out.push_str("  secret key: (the one you gave on standard input)\n");
                 }
@@ -580,7 +565,7 @@ impl<'a> Rotator<'a> {
                 let user = p.username.clone().unwrap_or_default();
                 let line = crate::scaffold::nginx::htpasswd_line(&user, secret)?;
                 out.push_str("Replace the user's line in the proxy's htpasswd file with:\n");
-                out.push_str(&format!("  {line}\n"));
+                let _ = writeln!(out, "  {line}");
             }
             AuthScheme::Jwt => {
                 use base64::Engine as _;
@@ -590,18 +575,18 @@ impl<'a> Rotator<'a> {
                 };
                 out.push_str("Add this HMAC secret to the gateway's JWT verifier, next to the old one:\n");
                 if let Some(kid) = kid {
-                    out.push_str(&format!("  kid:    {kid}\n"));
+                    let _ = writeln!(out, "  kid:    {kid}");
                 }
                 if show_secret {
-                    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes.as_slice());
-                    out.push_str(&format!("  secret: {b64} (base64)\n"));
+                    let b64 = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes.as_slice()));
+                    let _ = writeln!(out, "  secret: {} (base64)", b64.as_str());
                 } else {
                     out.push_str("  secret: (the one you gave on standard input)\n");
                 }
             }
             _ => {}
         }
-        out.push_str(&format!("The profile keeps using its current key until you run: {finish}\n"));
+        let _ = writeln!(out, "The profile keeps using its current key until you run: {finish}");
         Ok(out)
     }
 
@@ -635,7 +620,7 @@ impl<'a> Rotator<'a> {
                 kid.as_deref().unwrap_or("?"),
                 old_kid.as_deref().map(|k| format!(" ({k})")).unwrap_or_default()
             );
-            return Ok(String::new());
+            return Ok(Report::default());
         }
         self.set(Slot::Pending, &secret)?;
         self.update(|p| {
@@ -683,7 +668,8 @@ impl<'a> Rotator<'a> {
             "Publish the JWKS with both keys to the gateway now:\n  gwctl keys jwks --profile {n}\n\
              When every gateway has it and tokens signed with the old key have expired, run:\n  gwctl keys rotate --profile {n} --finish\n",
             n = self.name
-        ))
+        )
+        .into())
     }
 
     // -------------------------------------------- Basic on an MLflow tracking server
@@ -703,7 +689,7 @@ impl<'a> Rotator<'a> {
                     println!(
                         "would change the password of MLflow user {user:?} at {base} and switch the profile to it"
                     );
-                    return Ok(String::new());
+                    return Ok(Report::default());
                 }
                 self.confirm(&format!("Change the password of MLflow user {user:?} at {base}?"))?;
                 // The old password must work, or the change cannot be made (and nothing is lost).
@@ -747,7 +733,7 @@ impl<'a> Rotator<'a> {
         })?;
         self.delete(Slot::Pending)?;
         step(&self.name, format_args!("done: the profile uses the new password"));
-        Ok(String::new())
+        Ok(Report::default())
     }
 
     // ------------------------------------------------------------------ --finish
@@ -760,7 +746,7 @@ impl<'a> Rotator<'a> {
             RotationStep::Pending => {
                 if self.opts.dry_run {
                     println!("would switch profile {:?} to its pending key and forget the old one", self.name);
-                    return Ok(String::new());
+                    return Ok(Report::default());
                 }
                 if let Some(pending) = self.get_opt(Slot::Pending)? {
                     self.set(Slot::Current, &pending)?;
@@ -785,16 +771,17 @@ impl<'a> Rotator<'a> {
                         Some(id) => format!(" ({id})"),
                         None => String::new(),
                     }
-                ))
+                )
+                .into())
             }
             RotationStep::Overlap => {
                 if self.opts.dry_run {
                     println!("would stop publishing the previous public key of {:?}", self.name);
-                    return Ok(String::new());
+                    return Ok(Report::default());
                 }
                 self.update(|p| p.rotation = None)?;
                 step(&self.name, format_args!("the previous public key is no longer in the JWKS"));
-                Ok(format!("Publish the new JWKS: gwctl keys jwks --profile {}\n", self.name))
+                Ok(format!("Publish the new JWKS: gwctl keys jwks --profile {}\n", self.name).into())
             }
             RotationStep::Created if p.auth == AuthScheme::Jwt => {
                 self.jwt_switch()?;
@@ -808,6 +795,24 @@ impl<'a> Rotator<'a> {
             ))),
         }
     }
+}
+
+/// A key pair as AWS `credential_process` JSON (how the slots keep AK/SK pairs: the id travels
+/// with the secret), written straight into wiped memory.
+fn credential_json(id: &str, secret: &str, created: Option<&str>) -> Secret {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Json<'a> {
+        version: u8,
+        access_key_id: &'a str,
+        secret_access_key: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        create_date: Option<&'a str>,
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(128));
+    let json = Json { version: 1, access_key_id: id, secret_access_key: secret, create_date: created };
+    serde_json::to_writer(&mut *out, &json).expect("writing JSON to memory cannot fail");
+    out
 }
 
 fn set_step(p: &mut Profile, step: RotationStep, also: impl FnOnce(&mut Rotation)) {

@@ -381,7 +381,7 @@ pub fn check(text: &str) -> Vec<Problem> {
         }
     };
     let mut warnings = Vec::new();
-    let Kind::Map(top) = &root.kind else {
+    let Kind::Map(_) = &root.kind else {
         err(root.line, "the top level must be a mapping with `endpoints:`".into());
         return out;
     };
@@ -390,7 +390,6 @@ pub fn check(text: &str) -> Vec<Problem> {
         err(root.line, "no `endpoints:` list".into());
         return out;
     };
-    let _ = top;
     let Kind::Seq(items) = &endpoints.kind else {
         err(endpoints.line, "`endpoints:` must be a list".into());
         return out;
