@@ -20,23 +20,7 @@ use crate::profile::ProfileError;
 use crate::profile::store::StoreError;
 use crate::signing::SigningError;
 
-/// Process exit codes (see the table in the module docs and README).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ExitCode {
-    Success = 0,
-    Internal = 1,
-    Usage = 2,
-    InvalidInput = 3,
-    Credentials = 4,
-    Io = 5,
-    Store = 6,
-    Profile = 7,
-    Network = 8,
-    ClientStatus = 9,
-    ServerStatus = 10,
-    Rotation = 11,
-}
+pub use crate::exit::ExitCode;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

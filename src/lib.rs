@@ -22,6 +22,7 @@ pub mod commands;
 pub mod complete;
 pub mod credentials;
 pub mod error;
+pub mod exit;
 pub mod gateway;
 pub mod http;
 pub mod keys;

@@ -124,6 +124,11 @@ impl SigningError {
                 | SigningError::BasicUserHasColon
         )
     }
+
+    /// The documented exit code: 4 for unusable credentials, 3 for bad input.
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        if self.is_credential_problem() { crate::exit::ExitCode::Credentials } else { crate::exit::ExitCode::InvalidInput }
+    }
 }
 
 /// A configured signer of any scheme: what commands hold and call.
