@@ -766,7 +766,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__invoke__subcmd__endpoint)
-            opts="-p -X -H -d -i -v -h -V --input-json --input-csv --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --timeout --connect-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-p -X -H -d -i -v -h -V --input-json --input-csv --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,6 +841,10 @@ _gwctl() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -956,7 +960,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__invoke__subcmd__route)
-            opts="-p -X -H -d -i -v -h -V --style --kind --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --timeout --connect-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-p -X -H -d -i -v -h -V --style --kind --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,6 +1035,10 @@ _gwctl() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1190,7 +1198,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__keys__subcmd__rotate)
-            opts="-p -y -v -h -V --profile --yes --dry-run --finish --keep-old --new-secret-stdin --iam-endpoint --sts-endpoint --verify-timeout --rsa-bits --config --verbose --help --version"
+            opts="-p -y -v -h -V --profile --yes --dry-run --finish --keep-old --new-secret-stdin --iam-endpoint --sts-endpoint --verify-timeout --rsa-bits --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1226,26 @@ _gwctl() {
                     ;;
                 --rsa-bits)
                     COMPREPLY=($(compgen -W "2048 3072 4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1836,7 +1864,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__routes__subcmd__list)
-            opts="-p -v -h -V --format --profile --auth --url --gateway --config --verbose --help --version"
+            opts="-p -v -h -V --format --profile --auth --url --gateway --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1863,7 +1891,27 @@ _gwctl() {
                     return 0
                     ;;
                 --gateway)
-                    COMPREPLY=($(compgen -W "mlflow mlflow-server" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mlflow mlflow-server aws generic" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1878,7 +1926,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__routes__subcmd__show)
-            opts="-p -v -h -V --profile --auth --url --gateway --config --verbose --help --version"
+            opts="-p -v -h -V --profile --auth --url --gateway --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1901,7 +1949,27 @@ _gwctl() {
                     return 0
                     ;;
                 --gateway)
-                    COMPREPLY=($(compgen -W "mlflow mlflow-server" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mlflow mlflow-server aws generic" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

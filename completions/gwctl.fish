@@ -202,12 +202,19 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l rsa-bits -d 'Size of new RSA keys for RS*/PS* profiles' -r -f -a "2048\t''
 3072\t''
 4096\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l timeout -d 'Seconds to wait for the response headers (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s y -l yes -d 'Do not ask for confirmation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l dry-run -d 'Say what would be done and change nothing (AWS: the key list is still read)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l finish -d 'Switch to the pending key (gateway-managed keys), or stop publishing the previous public key (JWT)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l keep-old -d 'AWS: leave the old access key inactive instead of deleting it'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l new-secret-stdin -d 'Read the new secret from standard input instead of generating one (AK/SK: "AK SK" or JSON; a password; a JWT key)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
@@ -251,8 +258,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
 text\t''
 raw\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l timeout -d 'Seconds to wait for the response headers [default: no limit]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l timeout -d 'Seconds to wait for the response headers (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
@@ -296,8 +304,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
 text\t''
 raw\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l timeout -d 'Seconds to wait for the response headers [default: no limit]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l timeout -d 'Seconds to wait for the response headers (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
@@ -342,9 +351,18 @@ huawei\t''
 jwt\t''
 bearer\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l url -d 'Gateway base URL, overriding the profile\'s' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l gateway -d 'Gateway flavour, overriding the profile\'s: mlflow or mlflow-server' -r -f -a "mlflow\t''
-mlflow-server\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l gateway -d 'Gateway flavour, overriding the profile\'s' -r -f -a "mlflow\t''
+mlflow-server\t''
+aws\t''
+generic\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for the response headers (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -356,9 +374,18 @@ huawei\t''
 jwt\t''
 bearer\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l url -d 'Gateway base URL, overriding the profile\'s' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l gateway -d 'Gateway flavour, overriding the profile\'s: mlflow or mlflow-server' -r -f -a "mlflow\t''
-mlflow-server\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l gateway -d 'Gateway flavour, overriding the profile\'s' -r -f -a "mlflow\t''
+mlflow-server\t''
+aws\t''
+generic\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for the response headers (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'

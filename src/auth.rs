@@ -1,231 +1,156 @@
-//! From an auth scheme, its settings and a credential source to a configured
-//! [`Signer`]. `gwctl sign` builds [`AuthOptions`] from flags; profiles will build the same
-//! struct from the config file.
+//! From a scheme's settings and a credential to a configured [`Signer`] (L2). [`Auth`] pairs
+//! the settings with a credential provider and hands the HTTP client a signer for each
+//! attempt: the same one while the credential is unchanged, a new one after a refresh.
 
-use std::fmt;
-use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
-use serde_json::{Map, Value};
-
-use crate::credentials::CredentialSource;
-use crate::error::Error;
+use crate::credentials::{Credential, CredentialError, Material, ProvideCredential};
 use crate::gateway;
-use crate::signing::Signer;
-use crate::signing::aksk::{AkSkSettings, AkSkSigner, AkSkVariant};
+use crate::scheme::{AuthConfig, AuthScheme};
+use crate::signing::aksk::{AkSkSettings, AkSkSigner};
 use crate::signing::basic::BasicSigner;
 use crate::signing::bearer::BearerSigner;
-use crate::signing::jwt::{self, JwtSettings, JwtSigner};
+use crate::signing::jwt::JwtSigner;
 use crate::signing::sigv4::{SigV4Settings, SigV4Signer};
+use crate::signing::{Signer, SigningError};
+use crate::util::ValueError;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthScheme {
-    Basic,
-    Sigv4,
-    Apipark,
-    Huawei,
-    Jwt,
-    Bearer,
-}
-
-impl AuthScheme {
-    pub const NAMES: [&'static str; 6] = ["basic", "sigv4", "apipark", "huawei", "jwt", "bearer"];
-    const ALL: [AuthScheme; 6] = [Self::Basic, Self::Sigv4, Self::Apipark, Self::Huawei, Self::Jwt, Self::Bearer];
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[Self::ALL.iter().position(|s| *s == self).expect("listed")]
-    }
-}
-
-impl fmt::Display for AuthScheme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for AuthScheme {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Self::NAMES.iter().position(|n| n.eq_ignore_ascii_case(s)).map(|i| Self::ALL[i]).ok_or_else(|| {
-            Error::Usage(format!("unknown auth scheme {s:?} (expected one of {})", Self::NAMES.join(", ")))
-        })
-    }
-}
-
-impl serde::Serialize for AuthScheme {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AuthScheme {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(|_| {
-            serde::de::Error::custom(format!("unknown auth scheme {s:?} (expected one of {})", Self::NAMES.join(", ")))
-        })
-    }
-}
-
-/// JWT settings as the user gives them.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct JwtOptions {
-    pub alg: Option<String>,
-    pub iss: Option<String>,
-    pub sub: Option<String>,
-    pub aud: Vec<String>,
-    pub ttl_secs: Option<u64>,
-    pub kid: Option<String>,
-    pub claims: Map<String, Value>,
-    pub no_jti: bool,
-}
-
-/// Everything but the secret that decides how requests are signed.
+/// Everything but the secret that decides how requests are signed: the scheme's settings and
+/// the per-call payload options.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AuthOptions {
-    pub scheme: AuthScheme,
-    pub region: Option<String>,
-    pub service: Option<String>,
+pub struct AuthSettings {
+    pub config: AuthConfig,
+    /// Sign `UNSIGNED-PAYLOAD` (SigV4) / send `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (Huawei).
     pub unsigned_payload: bool,
+    /// Add and sign `X-Amz-Content-SHA256`.
     pub content_sha256: bool,
-    pub jwt: JwtOptions,
 }
 
-impl AuthOptions {
-    pub fn new(scheme: AuthScheme) -> Self {
-        Self {
-            scheme,
-            region: None,
-            service: None,
-            unsigned_payload: false,
-            content_sha256: false,
-            jwt: JwtOptions::default(),
+impl AuthSettings {
+    pub fn new(config: AuthConfig) -> Self {
+        Self { config, unsigned_payload: false, content_sha256: false }
+    }
+
+    pub fn scheme(&self) -> AuthScheme {
+        self.config.scheme()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// A setting that must be given (a region, a service).
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    #[error("the credential from {from} is for another scheme than {scheme}")]
+    WrongMaterial { from: String, scheme: AuthScheme },
+}
+
+impl AuthError {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        match self {
+            AuthError::Usage(_) => crate::exit::ExitCode::Usage,
+            AuthError::Value(e) => e.exit_code(),
+            AuthError::Credential(e) => e.exit_code(),
+            AuthError::Signing(e) => e.exit_code(),
+            AuthError::WrongMaterial { .. } => crate::exit::ExitCode::Internal,
         }
     }
 }
 
-/// Builds the signer for `opts`, taking secrets from `creds`. `host` (the request's
-/// authority) lets SigV4 infer region and service for AWS endpoints.
-pub fn build_signer(opts: &AuthOptions, creds: &dyn CredentialSource, host: &str) -> Result<Signer, Error> {
-    Ok(match opts.scheme {
-        AuthScheme::Basic => Signer::Basic(BasicSigner::new(creds.basic()?)?),
-        AuthScheme::Bearer => Signer::Bearer(BearerSigner::new(creds.bearer_token()?)?),
-        AuthScheme::Sigv4 => {
+/// Builds the signer for `settings` with `credential`. `host` (the request's authority) lets
+/// SigV4 infer region and service for AWS endpoints; `default_region` comes last.
+pub fn build_signer(
+    settings: &AuthSettings,
+    credential: &Credential,
+    host: &str,
+    default_region: Option<String>,
+) -> Result<Signer, AuthError> {
+    let wrong = || AuthError::WrongMaterial { from: "the provider".into(), scheme: settings.scheme() };
+    Ok(match (&settings.config, &credential.material) {
+        (AuthConfig::Basic { .. }, Material::Basic(c)) => Signer::Basic(BasicSigner::new(c.clone())?),
+        (AuthConfig::Bearer, Material::Bearer(t)) => Signer::Bearer(BearerSigner::new(t.clone())?),
+        (AuthConfig::SigV4 { region, service, .. }, Material::Aws(c)) => {
             let inferred = gateway::aws::infer_scope(host);
-            let region = opts
-                .region
+            let region = region
                 .clone()
                 .or_else(|| inferred.as_ref().map(|(r, _)| r.clone()))
-                .or_else(|| creds.default_region())
-                .ok_or_else(|| Error::Usage("sigv4 needs a region: pass --region or set AWS_REGION".into()))?;
-            let service = opts.service.clone().or_else(|| inferred.map(|(_, s)| s)).ok_or_else(|| {
-                Error::Usage(format!(
+                .or(default_region)
+                .ok_or_else(|| AuthError::Usage("sigv4 needs a region: pass --region or set AWS_REGION".into()))?;
+            let service = service.clone().or_else(|| inferred.map(|(_, s)| s)).ok_or_else(|| {
+                AuthError::Usage(format!(
                     "sigv4 needs a service name (e.g. execute-api, sagemaker, bedrock, sts): pass --service; \
                      it cannot be inferred from host {host:?}"
                 ))
             })?;
-            let mut settings = SigV4Settings::new(region, service);
-            settings.unsigned_payload = opts.unsigned_payload;
-            settings.content_sha256_header |= opts.content_sha256;
-            Signer::SigV4(SigV4Signer::new(creds.aws()?, settings)?)
+            let mut s = SigV4Settings::new(region, service);
+            s.unsigned_payload = settings.unsigned_payload;
+            s.content_sha256_header |= settings.content_sha256;
+            Signer::SigV4(SigV4Signer::new(c.clone(), s)?)
         }
-        AuthScheme::Apipark | AuthScheme::Huawei => {
-            let variant = if opts.scheme == AuthScheme::Apipark { AkSkVariant::ApiPark } else { AkSkVariant::Huawei };
-            let mut settings = AkSkSettings::new(variant);
-            settings.unsigned_payload = opts.unsigned_payload;
-            Signer::AkSk(AkSkSigner::new(creds.aksk(variant.name())?, settings)?)
+        (AuthConfig::AkSk { variant, .. }, Material::AkSk(c)) => {
+            let mut s = AkSkSettings::new(*variant);
+            s.unsigned_payload = settings.unsigned_payload;
+            Signer::AkSk(AkSkSigner::new(c.clone(), s)?)
         }
-        AuthScheme::Jwt => {
-            let j = &opts.jwt;
-            let alg = jwt::parse_algorithm(j.alg.as_deref().unwrap_or("HS256"))?;
-            let mut settings = JwtSettings::new(alg);
-            settings.issuer = j.iss.clone();
-            settings.subject = j.sub.clone();
-            settings.audience = j.aud.clone();
-            settings.key_id = j.kid.clone();
-            settings.extra_claims = j.claims.clone();
-            settings.jti = !j.no_jti;
-            if let Some(ttl) = j.ttl_secs {
-                settings.ttl_secs = ttl;
-            }
-            Signer::Jwt(JwtSigner::new(settings, &creds.jwt_key()?)?)
-        }
+        (AuthConfig::Jwt(j), Material::Jwt(key)) => Signer::Jwt(JwtSigner::new(j.settings()?, key)?),
+        _ => return Err(wrong()),
     })
 }
 
-/// Parses a lifetime: `300`, `300s`, `15m`, `1h`, `1d`, `1h30m`.
-pub fn parse_duration_secs(s: &str) -> Result<u64, Error> {
-    let s = s.trim();
-    let bad = || Error::Input(format!("invalid duration {s:?}: expected e.g. 300, 90s, 15m, 1h or 1d"));
-    if let Ok(n) = s.parse::<u64>() {
-        return Ok(n);
-    }
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    let mut any = false;
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
-            _ => return Err(bad()),
-        };
-        let n: u64 = num.parse().map_err(|_| bad())?;
-        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
-        num.clear();
-        any = true;
-    }
-    if !num.is_empty() || !any {
-        return Err(bad());
-    }
-    Ok(total)
+/// The last signer, and the credential and host it was built for.
+type LastSigner = Option<(Arc<Credential>, String, Arc<Signer>)>;
+
+/// Settings + a credential provider: what the HTTP client signs each attempt with.
+pub struct Auth {
+    settings: AuthSettings,
+    provider: Arc<dyn ProvideCredential>,
+    last: Mutex<LastSigner>,
 }
 
-/// Parses `key=value` for an extra JWT claim: the value is JSON when it parses as JSON
-/// (`n=5`, `admin=true`, `roles=["a","b"]`), a string otherwise.
-pub fn parse_claim(s: &str) -> Result<(String, Value), Error> {
-    let (k, v) = s.split_once('=').ok_or_else(|| Error::Input(format!("invalid --claim {s:?}: expected key=value")))?;
-    let k = k.trim();
-    if k.is_empty() {
-        return Err(Error::Input("invalid --claim: the key is empty".into()));
+impl Auth {
+    pub fn new(settings: AuthSettings, provider: Arc<dyn ProvideCredential>) -> Self {
+        Self { settings, provider, last: Mutex::new(None) }
     }
-    let value = serde_json::from_str::<Value>(v).unwrap_or_else(|_| Value::String(v.to_string()));
-    Ok((k.to_string(), value))
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    pub fn settings(&self) -> &AuthSettings {
+        &self.settings
+    }
 
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration_secs("300").unwrap(), 300);
-        assert_eq!(parse_duration_secs("15m").unwrap(), 900);
-        assert_eq!(parse_duration_secs("1h30m").unwrap(), 5400);
-        assert_eq!(parse_duration_secs("1d").unwrap(), 86400);
-        for bad in ["", "m", "5x", "1h5", "-3"] {
-            assert!(parse_duration_secs(bad).is_err(), "{bad}");
+    pub fn provider(&self) -> &Arc<dyn ProvideCredential> {
+        &self.provider
+    }
+
+    /// A signer for a request to `host`: reused while the credential is the same.
+    pub async fn signer(&self, host: &str) -> Result<Arc<Signer>, AuthError> {
+        let credential = self.provider.provide().await?;
+        if let Ok(last) = self.last.lock()
+            && let Some((c, h, s)) = last.as_ref()
+            && Arc::ptr_eq(c, &credential)
+            && h == host
+        {
+            return Ok(s.clone());
         }
-    }
-
-    #[test]
-    fn claims() {
-        assert_eq!(parse_claim("n=5").unwrap(), ("n".into(), Value::from(5)));
-        assert_eq!(parse_claim("s=read write").unwrap(), ("s".into(), Value::from("read write")));
-        assert_eq!(parse_claim("o=007").unwrap(), ("o".into(), Value::from("007")));
-        assert!(parse_claim("novalue").is_err());
-    }
-
-    #[test]
-    fn scheme_names() {
-        for n in AuthScheme::NAMES {
-            assert_eq!(n.parse::<AuthScheme>().unwrap().name(), n);
+        let signer = Arc::new(build_signer(&self.settings, &credential, host, self.provider.default_region())?);
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((credential, host.to_string(), signer.clone()));
         }
-        assert!("digest".parse::<AuthScheme>().is_err());
+        Ok(signer)
+    }
+
+    /// After the server refused the credential: whether asking the provider again is worth a
+    /// retry (a token that may have been revoked or expired early).
+    pub fn invalidate(&self) -> bool {
+        self.provider.invalidate()
+    }
+
+    /// Where the credential comes from, for messages.
+    pub fn describe(&self) -> String {
+        self.provider.describe()
     }
 }

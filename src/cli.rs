@@ -3,12 +3,15 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
-use crate::auth::AuthScheme;
+use crate::gateway::Gateway;
+use crate::gateway::mlflow::{RouteKind, RouteStyle};
+use crate::http::HttpOptions;
 use crate::output::Format;
+use crate::scheme::{AuthScheme, JwtConfig};
+use crate::util::{self, ValueError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -114,11 +117,18 @@ Examples:
   gwctl keys rotate --profile gw && gwctl keys rotate --profile gw --finish
   gwctl keys rotate --profile local --iam-endpoint http://127.0.0.1:5000/ --sts-endpoint http://127.0.0.1:5000/";
 
+/// `--profile` for commands that act on one stored profile.
 #[derive(Debug, Args)]
-pub struct KeysRotateArgs {
+pub struct ProfileArg {
     /// Profile [default: GWCTL_PROFILE, else the default profile]
     #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysRotateArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
 
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
@@ -153,15 +163,37 @@ pub struct KeysRotateArgs {
     pub verify_timeout: String,
 
     /// Size of new RSA keys for RS*/PS* profiles
-    #[arg(long, value_name = "BITS", default_value_t = 2048, value_parser = clap::builder::PossibleValuesParser::new(["2048", "3072", "4096"]).map(|s| s.parse::<u32>().expect("listed")))]
-    pub rsa_bits: u32,
+    #[arg(long, value_name = "BITS", value_enum, default_value_t = RsaBits::B2048)]
+    pub rsa_bits: RsaBits,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RsaBits {
+    #[value(name = "2048")]
+    B2048,
+    #[value(name = "3072")]
+    B3072,
+    #[value(name = "4096")]
+    B4096,
+}
+
+impl RsaBits {
+    pub fn bits(self) -> u32 {
+        match self {
+            RsaBits::B2048 => 2048,
+            RsaBits::B3072 => 3072,
+            RsaBits::B4096 => 4096,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct KeysJwksArgs {
-    /// Profile [default: GWCTL_PROFILE, else the default profile]
-    #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
-    pub profile: Option<String>,
+    #[command(flatten)]
+    pub profile: ProfileArg,
 
     /// Indent the JSON
     #[arg(long)]
@@ -182,8 +214,30 @@ Examples:
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell
-    #[arg(value_parser = ["bash", "zsh", "fish", "powershell", "elvish"])]
-    pub shell: String,
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(name = "powershell")]
+    PowerShell,
+    Elvish,
+}
+
+impl Shell {
+    pub fn generator(self) -> clap_complete::Shell {
+        match self {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::PowerShell => clap_complete::Shell::PowerShell,
+            Shell::Elvish => clap_complete::Shell::Elvish,
+        }
+    }
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -235,11 +289,7 @@ pub struct SignArgs {
     pub credentials: CredentialArgs,
 
     /// Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]
-    #[arg(
-        long,
-        value_name = "FORMAT",
-        value_parser = PossibleValuesParser::new(Format::NAMES).map(|s| s.parse::<Format>().expect("listed"))
-    )]
+    #[arg(long, value_name = "FORMAT", value_enum)]
     pub format: Option<Format>,
 
     /// Fixed signing time, 20150830T123600Z or RFC 3339, for reproducible output [default: now]
@@ -262,11 +312,7 @@ pub struct CredentialArgs {
 
     /// Authentication scheme; alone, credentials come from the environment; with a profile of
     /// another scheme, it overrides the profile's for this call
-    #[arg(
-        long,
-        value_name = "SCHEME",
-        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
-    )]
+    #[arg(long, value_name = "SCHEME", value_enum)]
     pub auth: Option<AuthScheme>,
 }
 
@@ -388,11 +434,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct ProfileFields {
     /// Authentication scheme (asked for on a terminal when missing)
-    #[arg(
-        long,
-        value_name = "SCHEME",
-        value_parser = PossibleValuesParser::new(AuthScheme::NAMES).map(|s| s.parse::<AuthScheme>().expect("listed"))
-    )]
+    #[arg(long, value_name = "SCHEME", value_enum)]
     pub auth: Option<AuthScheme>,
 
     /// Base URL of the gateway or endpoint
@@ -400,8 +442,8 @@ pub struct ProfileFields {
     pub url: Option<String>,
 
     /// Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic
-    #[arg(long, value_name = "KIND", value_parser = PossibleValuesParser::new(crate::profile::Gateway::NAMES))]
-    pub gateway: Option<String>,
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub gateway: Option<Gateway>,
 
     /// Basic auth user name
     #[arg(long, value_name = "USER")]
@@ -468,8 +510,20 @@ pub struct ProfileEditArgs {
 #[derive(Debug, Args)]
 pub struct ProfileListArgs {
     /// Output format
-    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Toml,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -478,8 +532,8 @@ pub struct ProfileShowArgs {
     pub name: String,
 
     /// Output format
-    #[arg(long, value_name = "FORMAT", default_value = "toml", value_parser = ["toml", "json"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ShowFormat::Toml)]
+    pub format: ShowFormat,
 }
 
 #[derive(Debug, Args)]
@@ -564,12 +618,12 @@ pub struct InvokeRouteArgs {
     /// URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations),
     /// tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME)
     /// [default: tracking-server for --gateway mlflow-server profiles, else endpoints]
-    #[arg(long, value_name = "STYLE", value_parser = PossibleValuesParser::new(crate::gateway::mlflow::RouteStyle::NAMES))]
-    pub style: Option<String>,
+    #[arg(long, value_name = "STYLE", value_enum)]
+    pub style: Option<RouteStyle>,
 
     /// What the route does, for --prompt: chat, completions, embeddings [default: asked of the gateway, else chat]
-    #[arg(long, value_name = "KIND", value_parser = PossibleValuesParser::new(crate::gateway::mlflow::RouteKind::NAMES))]
-    pub kind: Option<String>,
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub kind: Option<RouteKind>,
 
     #[command(flatten)]
     pub common: InvokeArgs,
@@ -641,8 +695,8 @@ pub struct InvokeArgs {
     pub raw: bool,
 
     /// Output: json (pretty on a terminal, compact when piped), text (the answer's text), raw (the bytes)
-    #[arg(long, value_name = "FORMAT", value_parser = ["json", "text", "raw"])]
-    pub format: Option<String>,
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub format: Option<BodyFormat>,
 
     /// Print the response status line and headers first
     #[arg(short = 'i', long)]
@@ -652,29 +706,8 @@ pub struct InvokeArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Seconds to wait for the response headers [default: no limit]
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-
-    /// Seconds to wait for the connection
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub connect_timeout: f64,
-
-    /// Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    pub retries: u32,
-
-    /// Retry non-idempotent requests (POST) on 429, 5xx and timeouts too
-    #[arg(long)]
-    pub retry_all: bool,
-
-    /// Trust the CA certificates in this PEM file
-    #[arg(long, value_name = "PEM")]
-    pub cacert: Option<PathBuf>,
-
-    /// Do not verify TLS certificates (prints a warning)
-    #[arg(long)]
-    pub insecure: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -696,8 +729,8 @@ pub enum RoutesCommand {
 #[derive(Debug, Args)]
 pub struct RoutesListArgs {
     /// Output format
-    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 
     #[command(flatten)]
     pub common: RoutesCommon,
@@ -720,9 +753,117 @@ pub struct RoutesCommon {
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
 
-    /// Gateway flavour, overriding the profile's: mlflow or mlflow-server
-    #[arg(long, value_name = "KIND", value_parser = ["mlflow", "mlflow-server"])]
-    pub gateway: Option<String>,
+    /// Gateway flavour, overriding the profile's
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub gateway: Option<Gateway>,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BodyFormat {
+    Json,
+    Text,
+    Raw,
+}
+
+/// How a command talks to the network: timeouts, retries, TLS. Resolved into
+/// [`HttpOptions`] by [`NetworkArgs::settings`].
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Network options")]
+pub struct NetworkArgs {
+    /// Seconds to wait for the response headers (0: no limit)
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, default_value = "300")]
+    pub timeout: f64,
+
+    /// Seconds to wait for the connection
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, default_value = "10")]
+    pub connect_timeout: f64,
+
+    /// Seconds a response body (a stream) may pause between two pieces (0: no limit)
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, default_value = "60")]
+    pub idle_timeout: f64,
+
+    /// Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub retries: u32,
+
+    /// Retry non-idempotent requests (POST) on 429, 5xx and timeouts too
+    #[arg(long)]
+    pub retry_all: bool,
+
+    /// Trust the CA certificates in this PEM file
+    #[arg(long, value_name = "PEM")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not verify TLS certificates (prints a warning)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+/// The longest wait a flag may ask for: one week.
+const MAX_SECONDS: f64 = 604_800.0;
+
+/// A number of seconds: finite, not negative, at most a week.
+fn seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !v.is_finite() || !(0.0..=MAX_SECONDS).contains(&v) {
+        return Err(format!("{s:?} is out of range: give 0 to {MAX_SECONDS} seconds"));
+    }
+    Ok(v)
+}
+
+impl NetworkArgs {
+    /// The HTTP client settings these flags stand for.
+    pub fn settings(&self) -> HttpOptions {
+        let d = |v: f64| std::time::Duration::from_secs_f64(v);
+        let unlimited = std::time::Duration::from_secs(MAX_SECONDS as u64);
+        HttpOptions {
+            timeout: (self.timeout > 0.0).then(|| d(self.timeout)),
+            connect_timeout: d(self.connect_timeout.max(0.1)),
+            idle_timeout: if self.idle_timeout > 0.0 { d(self.idle_timeout) } else { unlimited },
+            retries: self.retries,
+            retry_all: self.retry_all,
+            cacert: self.cacert.clone(),
+            insecure: self.insecure,
+        }
+    }
+}
+
+impl JwtArgs {
+    /// The JWT settings these flags give (to overlay on a profile's).
+    pub fn config(&self) -> Result<JwtConfig, ValueError> {
+        if let Some(ttl) = &self.ttl {
+            util::parse_duration_secs(ttl)?;
+        }
+        let mut claims = std::collections::BTreeMap::new();
+        for c in &self.claim {
+            let (k, v) = util::parse_claim(c)?;
+            claims.insert(k, v);
+        }
+        Ok(JwtConfig {
+            alg: self.alg.clone(),
+            iss: self.iss.clone(),
+            sub: self.sub.clone(),
+            aud: self.aud.clone(),
+            ttl: self.ttl.clone(),
+            kid: self.kid.clone(),
+            claims,
+            no_jti: self.no_jti,
+        })
+    }
+
+    pub fn any(&self) -> bool {
+        self.alg.is_some()
+            || self.iss.is_some()
+            || self.sub.is_some()
+            || !self.aud.is_empty()
+            || self.ttl.is_some()
+            || self.kid.is_some()
+            || !self.claim.is_empty()
+            || self.no_jti
+    }
 }
 
 #[cfg(test)]

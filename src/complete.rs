@@ -10,7 +10,10 @@ use std::time::{Duration, SystemTime};
 
 use clap_complete::engine::CompletionCandidate;
 
+use crate::client::{Client, routes};
+use crate::http::HttpOptions;
 use crate::profile::config::ConfigFile;
+use crate::profile::resolve;
 use crate::profile::store::StoreSpec;
 
 /// How long fetched route names are reused.
@@ -31,7 +34,7 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
         .iter()
         .filter(|(name, _)| name.starts_with(prefix))
         .map(|(name, p)| {
-            let help = format!("{}{}", p.auth, p.url.as_deref().map(|u| format!(" {u}")).unwrap_or_default());
+            let help = format!("{}{}", p.scheme(), p.url.as_deref().map(|u| format!(" {u}")).unwrap_or_default());
             CompletionCandidate::new(name.clone()).help(Some(help.into()))
         })
         .collect()
@@ -60,7 +63,7 @@ fn route_names() -> Vec<String> {
     let cache = cache_path(&name);
     let cached: Option<(SystemTime, Vec<String>)> = cache.as_ref().and_then(|p| {
         let modified = std::fs::metadata(p).and_then(|m| m.modified()).ok()?;
-        let names: Vec<String> = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
+        let names: Vec<String> = serde_json::from_slice(&crate::util::read_limited(p, 1 << 20).ok()?).ok()?;
         Some((modified, names))
     });
     if let Some((when, names)) = &cached
@@ -74,8 +77,7 @@ fn route_names() -> Vec<String> {
         StoreSpec::Command(_) => false,
         _ => true,
     };
-    let fresh =
-        quiet_store.then(|| crate::commands::routes::list_route_names(&cf, &name, ROUTE_FETCH_BUDGET).ok()).flatten();
+    let fresh = quiet_store.then(|| fetch(&cf, &name)).flatten();
     match fresh {
         Some(names) => {
             if let Some(p) = &cache
@@ -87,4 +89,26 @@ fn route_names() -> Vec<String> {
         }
         None => cached.map(|(_, n)| n).unwrap_or_default(),
     }
+}
+
+/// Route names of profile `name`'s gateway, within the lookup budget.
+fn fetch(cf: &ConfigFile, name: &str) -> Option<Vec<String>> {
+    let resolved = resolve::resolve(cf, Some(name), None).ok()?;
+    let base = crate::request::parse_url(resolved.url()?).ok()?;
+    let gateway = resolved.profile().and_then(|p| p.gateway);
+    let opts = HttpOptions {
+        timeout: Some(ROUTE_FETCH_BUDGET),
+        connect_timeout: ROUTE_FETCH_BUDGET,
+        idle_timeout: ROUTE_FETCH_BUDGET,
+        retries: 0,
+        ..HttpOptions::default()
+    };
+    let client = Client::new(resolved.auth(resolved.settings.clone()), opts).ok()?;
+    let list = crate::http::block_on(async {
+        tokio::time::timeout(ROUTE_FETCH_BUDGET, routes::list(&client, &base, gateway, None)).await
+    })
+    .ok()?
+    .ok()?
+    .ok()?;
+    Some(list.into_iter().map(|r| r.name).filter(|n| !n.is_empty()).collect())
 }

@@ -1,23 +1,24 @@
 //! gwctl: a command-line client and credential tool for AI/ML API gateways.
 //!
 //! The library holds everything; `src/main.rs` only parses arguments, dispatches and maps
-//! errors to exit codes.
+//! errors to exit codes. Modules are layered, each importing only from its own layer or below
+//! (`tests/architecture.rs` enforces it):
 //!
-//! - [`signing`]: the one signing module (pure, synchronous).
-//! - [`credentials`]: where secrets come from (the environment, or a [`profile`]).
-//! - [`profile`]: credential profiles: the config file and the secret stores.
-//! - [`auth`]: from a scheme, its settings and a credential source to a [`signing::Signer`].
-//! - [`request_spec`]: curl-like request options (`-X`, `-H`, `-d`) and streamed body hashing.
-//! - [`output`]: printing what to send (headers, JSON, a curl command, a URL).
-//! - [`http`]: the HTTP client: timeouts, TLS, retries with re-signing, SSE parsing, redaction.
-//! - [`gateway`]: what each gateway flavour means (AWS host names, MLflow routes, error bodies).
-//! - [`keys`]: key rotation (IAM, gateway-managed pairs, JWT keys, passwords) and JWKS.
-//! - [`scaffold`]: generated gateway-side configs (nginx Basic auth).
-//! - [`prompt`]: prompting only on a terminal.
-//! - [`cli`] and [`commands`]: clap definitions and one file per subcommand.
+//! - L0, pure values: [`signing`] (the one signing module), [`scheme`] (schemes and their
+//!   settings), [`util`], [`redact`], [`exit`] (the exit-code table), [`log`].
+//! - L1, protocols and the request model: [`request`], [`gateway`] (what each gateway flavour
+//!   means: paths, payloads, error bodies, stream decoding), [`profile::store`] (secret stores).
+//! - L2, configuration and transport: [`profile`] (typed profiles, the config file),
+//!   [`credentials`] (providers with expiry), [`auth`] (settings + credential → signer),
+//!   [`http`] (client, retries that re-sign, 401 refresh).
+//! - L3, operations: [`client`] (build → execute, the gateway client), [`keys`], [`scaffold`],
+//!   [`ops`] (profile transactions).
+//! - L4, the command line: [`cli`], [`commands`], [`complete`], [`printer`], [`prompt`],
+//!   [`output`], [`error`] (the one error → exit-code map).
 
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod commands;
 pub mod complete;
 pub mod credentials;
@@ -27,11 +28,17 @@ pub mod gateway;
 pub mod http;
 pub mod keys;
 pub mod log;
+pub mod ops;
 pub mod output;
+pub mod printer;
 pub mod profile;
 pub mod prompt;
-pub mod request_spec;
+pub mod redact;
+pub mod request;
 pub mod scaffold;
+pub mod scheme;
 pub mod signing;
+pub mod util;
 
-pub use error::{Error, ExitCode};
+pub use error::Error;
+pub use exit::ExitCode;

@@ -18,3 +18,8 @@ pub fn verbose(msg: std::fmt::Arguments<'_>) {
         eprintln!("gwctl: {msg}");
     }
 }
+
+/// A note on standard error that is always shown (a step of a long operation).
+pub fn note(msg: std::fmt::Arguments<'_>) {
+    eprintln!("gwctl: {msg}");
+}

@@ -4,10 +4,10 @@
 use std::str::FromStr;
 
 use crate::error::Error;
-use crate::request_spec::Body;
+use crate::request::Body;
 use crate::signing::Signed;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Headers,
     Json,

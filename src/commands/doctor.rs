@@ -9,7 +9,7 @@ use crate::profile::config::ConfigFile;
 use crate::profile::store::{self, KeyringBackend, KeyringStore, PASSPHRASE_VAR, SecretStore, StoreError, StoreSpec};
 
 pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
-    let max_age = crate::auth::parse_duration_secs(&args.max_age)?;
+    let max_age = crate::util::parse_duration_secs(&args.max_age)?;
     let mut out = String::new();
     let _ = writeln!(out, "config file: {}", cf.path.display());
     match std::fs::metadata(&cf.path) {
@@ -73,7 +73,7 @@ pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
                 Err(e) => format!("secret unreadable: {e}"),
             },
         };
-        let _ = writeln!(out, "  {name:<16} {:<8} {:<16} {state}", p.auth.to_string(), p.store.to_string());
+        let _ = writeln!(out, "  {name:<16} {:<8} {:<16} {state}", p.scheme().to_string(), p.store.to_string());
         if let Some(line) = key_age(name, p, max_age) {
             let _ = writeln!(out, "  {:<16} {line}", "");
         }
@@ -86,8 +86,8 @@ pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
 
 /// A warning when the profile's key is older than `max_age` seconds.
 fn key_age(name: &str, p: &crate::profile::Profile, max_age: u64) -> Option<String> {
-    use crate::auth::AuthScheme;
-    if matches!(p.store, StoreSpec::Env(_) | StoreSpec::Command(_)) || p.auth == AuthScheme::Bearer {
+    use crate::scheme::AuthScheme;
+    if matches!(p.store, StoreSpec::Env(_) | StoreSpec::Command(_)) || p.scheme() == AuthScheme::Bearer {
         return None; // managed elsewhere
     }
     let Some(created) = &p.key_created else {

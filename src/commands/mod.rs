@@ -1,4 +1,5 @@
-//! One file per subcommand: thin glue between the CLI and the library.
+//! One file per subcommand: thin glue between the CLI and the library. Each resolves its
+//! flags into settings, calls the operation, and prints through [`crate::printer`].
 
 pub mod doctor;
 pub mod invoke;
@@ -8,12 +9,14 @@ pub mod routes;
 pub mod scaffold;
 pub mod sign;
 
-use std::io::Write;
-
-use crate::auth::{self, AuthOptions};
+use crate::auth::AuthSettings;
 use crate::cli::{Cli, Command, JwtArgs, ScopeArgs};
 use crate::error::Error;
 use crate::profile::config::ConfigFile;
+use crate::profile::resolve::Resolved;
+use crate::scheme::AuthConfig;
+
+pub use crate::printer::print;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     crate::log::set_verbose(cli.verbose);
@@ -27,7 +30,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Invoke(cmd) => invoke::run(cmd, &config),
         Command::Routes(cmd) => routes::run(cmd, &config),
         Command::Scaffold(cmd) => scaffold::run(cmd, &config),
-        Command::Completions(a) => print(&completion_script(&a.shell)),
+        Command::Completions(a) => print(&completion_script(a.shell)),
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
@@ -38,63 +41,45 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// Writes to standard output; a closed pipe (`gwctl … | head`) is not an error.
-pub(crate) fn print(s: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("cannot write to standard output", e)),
-        _ => Ok(()),
+/// The signing settings for one call: the profile's (or the ad-hoc scheme's), with explicit
+/// flags overriding its fields.
+pub(crate) fn call_settings(resolved: &Resolved, s: &ScopeArgs, j: &JwtArgs) -> Result<AuthSettings, Error> {
+    let mut settings = resolved.settings.clone();
+    match &mut settings.config {
+        AuthConfig::SigV4 { region, service, .. } => {
+            if s.region.is_some() {
+                region.clone_from(&s.region);
+            }
+            if s.service.is_some() {
+                service.clone_from(&s.service);
+            }
+        }
+        AuthConfig::Jwt(config) => config.overlay(&j.config()?),
+        _ => {}
     }
+    settings.unsigned_payload |= s.unsigned_payload;
+    settings.content_sha256 |= s.content_sha256;
+    Ok(settings)
 }
 
-/// Explicit flags override the profile's (or the ad-hoc defaults') fields for one call.
-pub(crate) fn apply_overrides(mut opts: AuthOptions, s: &ScopeArgs, j: &JwtArgs) -> Result<AuthOptions, Error> {
-    if s.region.is_some() {
-        opts.region = s.region.clone();
+/// A Basic profile's user and password, read from its store.
+pub(crate) fn basic_credentials(
+    cf: &ConfigFile,
+    name: &str,
+    profile: &crate::profile::Profile,
+) -> Result<crate::signing::basic::BasicCredentials, Error> {
+    use crate::credentials::{Material, ProvideCredential as _};
+    let provider = crate::credentials::StoreProvider::new(name, profile.auth.clone(), profile.store.clone(), cf.dir());
+    let credential = crate::http::block_on(provider.provide())??;
+    match &credential.material {
+        Material::Basic(c) => Ok(c.clone()),
+        _ => Err(Error::Usage(format!("profile {name:?} is not a basic profile"))),
     }
-    if s.service.is_some() {
-        opts.service = s.service.clone();
-    }
-    opts.unsigned_payload |= s.unsigned_payload;
-    opts.content_sha256 |= s.content_sha256;
-    let o = &mut opts.jwt;
-    if j.alg.is_some() {
-        o.alg = j.alg.clone();
-    }
-    if j.iss.is_some() {
-        o.iss = j.iss.clone();
-    }
-    if j.sub.is_some() {
-        o.sub = j.sub.clone();
-    }
-    if !j.aud.is_empty() {
-        o.aud = j.aud.clone();
-    }
-    if let Some(ttl) = &j.ttl {
-        o.ttl_secs = Some(auth::parse_duration_secs(ttl)?);
-    }
-    if j.kid.is_some() {
-        o.kid = j.kid.clone();
-    }
-    for c in &j.claim {
-        let (k, v) = auth::parse_claim(c)?;
-        o.claims.insert(k, v);
-    }
-    o.no_jti |= j.no_jti;
-    Ok(opts)
 }
 
 /// The static completion script for `shell`, as shipped in `completions/`.
-pub fn completion_script(shell: &str) -> String {
-    use clap_complete::Shell;
-    let shell = match shell {
-        "bash" => Shell::Bash,
-        "zsh" => Shell::Zsh,
-        "fish" => Shell::Fish,
-        "powershell" => Shell::PowerShell,
-        _ => Shell::Elvish,
-    };
+pub fn completion_script(shell: crate::cli::Shell) -> String {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "gwctl", &mut out);
-    String::from_utf8(out).expect("scripts are UTF-8")
+    clap_complete::generate(shell.generator(), &mut <Cli as clap::CommandFactory>::command(), "gwctl", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -1,25 +1,25 @@
 //! `gwctl profile …`: add, list, show, edit, remove, use, import.
 
-use std::io::Read;
-
 use zeroize::Zeroizing;
 
-use crate::auth::{self, AuthScheme};
-use crate::cli::{ImportAwsArgs, ImportSource, JwtArgs, ProfileCommand, ProfileFields};
+use crate::cli::{ImportAwsArgs, ImportSource, JwtArgs, ListFormat, ProfileCommand, ProfileFields, ShowFormat};
 use crate::error::Error;
 use crate::log::verbose;
+use crate::ops::profile::{commit_edit, commit_new};
 use crate::profile::config::ConfigFile;
-use crate::profile::credentials::ProfileCredentials;
-use crate::profile::resolve::options_from_profile;
 use crate::profile::store::{self, Secret, SecretStore, StoreError, StoreSpec};
-use crate::profile::{self, Gateway, JwtProfile, Profile, ProfileError, Slot, aws_import, check_name};
+use crate::profile::{self, Profile, ProfileError, ProfileToml, Slot, aws_import, check_name};
 use crate::prompt::{confirm, interactive, prompt_err};
+use crate::scheme::{AuthScheme, JwtConfig};
+
+/// The largest secret read from standard input or a key file.
+const MAX_SECRET: u64 = 1 << 20;
 
 pub fn run(cmd: ProfileCommand, cf: &ConfigFile) -> Result<(), Error> {
     match cmd {
         ProfileCommand::Add(a) => add(cf, &a.name, &a.fields, a.yes),
-        ProfileCommand::List(a) => list(cf, &a.format),
-        ProfileCommand::Show(a) => show(cf, &a.name, &a.format),
+        ProfileCommand::List(a) => list(cf, a.format),
+        ProfileCommand::Show(a) => show(cf, &a.name, a.format),
         ProfileCommand::Edit(a) => edit(cf, &a.name, &a.fields),
         ProfileCommand::Remove(a) => remove(cf, &a.name, a.yes),
         ProfileCommand::Use(a) => use_profile(cf, &a.name),
@@ -46,33 +46,33 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
     let auth = match f.auth {
         Some(a) => a,
         None if interactive() => {
+            let names: Vec<&str> = AuthScheme::ALL.iter().map(|a| a.name()).collect();
             let i = dialoguer::Select::new()
                 .with_prompt("Authentication scheme")
-                .items(AuthScheme::NAMES)
+                .items(&names)
                 .default(0)
                 .interact()
                 .map_err(prompt_err)?;
-            AuthScheme::NAMES[i].parse()?
+            AuthScheme::ALL[i]
         }
         None => return Err(Error::Usage("--auth is required (there is no terminal to ask on)".into())),
     };
     let spec: StoreSpec = f.store.as_deref().unwrap_or("auto").parse()?;
-    let mut profile = Profile::new(auth, spec.clone());
-    apply_fields(&mut profile, f)?;
-    ask_missing_fields(&mut profile)?;
+    let mut draft = ProfileToml::new(auth, spec.clone());
+    apply_fields(&mut draft, f)?;
+    ask_missing_fields(&mut draft)?;
     let store = open_store(&spec, cf)?;
-    profile.store = store.spec();
-    profile.validate()?;
+    draft.store = store.spec();
+    let mut profile = Profile::try_from(draft)?;
     let secret = obtain_secret(f, &profile, store.as_ref(), true)?;
     if secret.is_some() {
         profile.key_created = Some(profile::now_rfc3339());
     }
-    commit_new(cf, name, profile, secret, store.as_ref(), old)
+    save_new(cf, name, profile, secret, store.as_ref(), old)
 }
 
-/// Stores the secret, then writes the config; if the config write fails, a secret that was
-/// just stored is removed again, so nothing is left half-done.
-fn commit_new(
+/// Commits a new profile and says so.
+fn save_new(
     cf: &ConfigFile,
     name: &str,
     profile: Profile,
@@ -80,42 +80,14 @@ fn commit_new(
     store: &dyn SecretStore,
     old: Option<Profile>,
 ) -> Result<(), Error> {
-    if let Some(s) = &secret {
-        check_secret(name, &profile, s)?;
-        let t = std::time::Instant::now();
-        store.set(name, s)?;
-        verbose(format_args!(
-            "stored the secret of {name:?} in {} ({:.1} ms)",
-            store.spec(),
-            t.elapsed().as_secs_f64() * 1e3
-        ));
+    let (scheme, spec) = (profile.scheme(), profile.store.clone());
+    let (became_default, warnings) = commit_new(cf, name, profile, secret, store, old)?;
+    for w in warnings {
+        eprintln!("gwctl: warning: {w}");
     }
-    let became_default = cf.update(|c| {
-        c.profiles.insert(name.to_string(), profile.clone());
-        let first = c.default_profile.is_none();
-        if first {
-            c.default_profile = Some(name.to_string());
-        }
-        Ok(first)
-    });
-    let became_default = match became_default {
-        Ok(d) => d,
-        Err(e) => {
-            let same_store_before = old.as_ref().is_some_and(|o| o.store == profile.store);
-            if secret.is_some() && !same_store_before {
-                let _ = store.delete(name);
-            }
-            return Err(e.into());
-        }
-    };
-    if let Some(old) = old.filter(|o| o.store != profile.store) {
-        forget_old_secret(cf, name, &old.store);
-    }
-    verbose(format_args!("wrote {}", cf.path.display()));
     eprintln!(
-        "gwctl: profile {name:?} saved ({}, secret {}){}",
-        profile.auth,
-        match &profile.store {
+        "gwctl: profile {name:?} saved ({scheme}, secret {}){}",
+        match &spec {
             StoreSpec::Env(v) => format!("read from ${v} at use"),
             StoreSpec::Command(_) => "printed by its command at use".into(),
             s => format!("in {s}"),
@@ -123,15 +95,6 @@ fn commit_new(
         if became_default { "; it is the default profile" } else { "" }
     );
     Ok(())
-}
-
-fn forget_old_secret(cf: &ConfigFile, name: &str, spec: &StoreSpec) {
-    if let Ok(old_store) = store::open(spec, &cf.dir())
-        && old_store.writable()
-        && let Err(e) = old_store.delete(name)
-    {
-        eprintln!("gwctl: warning: could not delete the old secret of {name:?} from {spec}: {e}");
-    }
 }
 
 fn open_store(spec: &StoreSpec, cf: &ConfigFile) -> Result<Box<dyn SecretStore>, Error> {
@@ -143,7 +106,7 @@ fn open_store(spec: &StoreSpec, cf: &ConfigFile) -> Result<Box<dyn SecretStore>,
     Ok(store::open(spec, &cf.dir())?)
 }
 
-fn apply_fields(p: &mut Profile, f: &ProfileFields) -> Result<(), Error> {
+fn apply_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
     let set = |dst: &mut Option<String>, src: &Option<String>| {
         if let Some(v) = src {
             *dst = if v.is_empty() { None } else { Some(v.clone()) };
@@ -156,8 +119,8 @@ fn apply_fields(p: &mut Profile, f: &ProfileFields) -> Result<(), Error> {
     set(&mut p.service, &f.service);
     set(&mut p.iam_endpoint, &f.iam_endpoint);
     set(&mut p.sts_endpoint, &f.sts_endpoint);
-    if let Some(g) = &f.gateway {
-        p.gateway = Gateway::parse(g);
+    if f.gateway.is_some() {
+        p.gateway = f.gateway;
     }
     if let Some(a) = f.auth {
         p.auth = a;
@@ -174,50 +137,17 @@ fn apply_fields(p: &mut Profile, f: &ProfileFields) -> Result<(), Error> {
     Ok(())
 }
 
-fn apply_jwt(p: &mut Profile, j: &JwtArgs) -> Result<(), Error> {
-    let any = j.alg.is_some()
-        || j.iss.is_some()
-        || j.sub.is_some()
-        || !j.aud.is_empty()
-        || j.ttl.is_some()
-        || j.kid.is_some()
-        || !j.claim.is_empty()
-        || j.no_jti;
-    if !any {
+fn apply_jwt(p: &mut ProfileToml, j: &JwtArgs) -> Result<(), Error> {
+    if !j.any() {
         return Ok(());
     }
-    let jp = p.jwt.get_or_insert_with(JwtProfile::default);
-    if let Some(v) = &j.alg {
-        jp.alg = Some(v.clone());
-    }
-    if let Some(v) = &j.iss {
-        jp.iss = Some(v.clone());
-    }
-    if let Some(v) = &j.sub {
-        jp.sub = Some(v.clone());
-    }
-    if !j.aud.is_empty() {
-        jp.aud = j.aud.clone();
-    }
-    if let Some(v) = &j.ttl {
-        auth::parse_duration_secs(v)?;
-        jp.ttl = Some(v.clone());
-    }
-    if let Some(v) = &j.kid {
-        jp.kid = Some(v.clone());
-    }
-    for c in &j.claim {
-        let (k, v) = auth::parse_claim(c)?;
-        jp.claims.insert(k, v);
-    }
-    if j.no_jti {
-        jp.no_jti = true;
-    }
+    let over = j.config()?;
+    p.jwt.get_or_insert_with(JwtConfig::default).overlay(&over);
     Ok(())
 }
 
 /// On a terminal, asks for the non-secret fields the scheme needs.
-fn ask_missing_fields(p: &mut Profile) -> Result<(), Error> {
+fn ask_missing_fields(p: &mut ProfileToml) -> Result<(), Error> {
     if !interactive() {
         return Ok(());
     }
@@ -245,17 +175,17 @@ fn obtain_secret(
     required: bool,
 ) -> Result<Option<Secret>, Error> {
     let given = if let Some(path) = &f.key_file {
-        if p.auth != AuthScheme::Jwt {
+        if p.scheme() != AuthScheme::Jwt {
             return Err(Error::Usage("--key-file is for --auth jwt (a PEM private key)".into()));
         }
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::io(format!("cannot read key file {}", path.display()), e))?;
+        let bytes = crate::util::read_limited(path, MAX_SECRET)
+            .map_err(|e| Error::io(format!("cannot read key file {}", path.display()), e))?;
         Some(Zeroizing::new(bytes))
     } else if f.secret_stdin {
-        let mut buf = Zeroizing::new(Vec::new());
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::io("cannot read the secret from standard input", e))?;
+        let mut buf = Zeroizing::new(
+            crate::util::read_limited_from(std::io::stdin().lock(), MAX_SECRET)
+                .map_err(|e| Error::io("cannot read the secret from standard input", e))?,
+        );
         if buf.ends_with(b"\n") {
             buf.pop();
             if buf.ends_with(b"\r") {
@@ -284,7 +214,7 @@ fn obtain_secret(
         )
         .into());
     }
-    let what = match p.auth {
+    let what = match p.scheme() {
         AuthScheme::Basic => "Password",
         AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => "Secret access key",
         AuthScheme::Jwt => "JWT HMAC secret (for a PEM key use --key-file)",
@@ -297,25 +227,10 @@ fn obtain_secret(
     Ok(Some(Zeroizing::new(s.into_bytes())))
 }
 
-/// Checks a secret against the scheme before storing it (a PEM for the wrong algorithm, a
-/// secret that is not text), so a bad key fails at `add` rather than at first use.
-fn check_secret(name: &str, p: &Profile, secret: &Secret) -> Result<(), Error> {
-    match p.auth {
-        AuthScheme::Jwt | AuthScheme::Basic => {
-            let options = options_from_profile(p)?;
-            let creds = ProfileCredentials::with_secret(name.to_string(), p.clone(), secret.clone());
-            auth::build_signer(&options, &creds, "localhost").map(drop)
-        }
-        _ => {
-            std::str::from_utf8(secret).map(drop).map_err(|_| Error::Input("the secret is not valid UTF-8 text".into()))
-        }
-    }
-}
-
-fn list(cf: &ConfigFile, format: &str) -> Result<(), Error> {
+fn list(cf: &ConfigFile, format: ListFormat) -> Result<(), Error> {
     let c = cf.load()?;
     let default = c.default_profile.as_deref();
-    if format == "json" {
+    if format == ListFormat::Json {
         let items: Vec<serde_json::Value> =
             c.profiles.iter().map(|(name, p)| profile_json(name, p, Some(name.as_str()) == default, None)).collect();
         return super::print(&format!("{}\n", serde_json::Value::from(items)));
@@ -327,7 +242,7 @@ fn list(cf: &ConfigFile, format: &str) -> Result<(), Error> {
     let mut rows = vec![vec!["  NAME".to_string(), "AUTH".into(), "STORE".into(), "URL".into()]];
     rows.extend(c.profiles.iter().map(|(n, p)| {
         let mark = if Some(n.as_str()) == default { "* " } else { "  " };
-        vec![format!("{mark}{n}"), p.auth.to_string(), p.store.to_string(), p.url.clone().unwrap_or_default()]
+        vec![format!("{mark}{n}"), p.scheme().to_string(), p.store.to_string(), p.url.clone().unwrap_or_default()]
     }));
     super::print(&crate::output::table(&rows))
 }
@@ -377,13 +292,13 @@ fn mask_stored(s: &[u8]) -> String {
     profile::mask(s)
 }
 
-fn show(cf: &ConfigFile, name: &str, format: &str) -> Result<(), Error> {
+fn show(cf: &ConfigFile, name: &str, format: ShowFormat) -> Result<(), Error> {
     let c = cf.load()?;
     let p = c.get(name)?;
     let is_default = c.default_profile.as_deref() == Some(name);
     let secret = secret_summary(cf, name, p);
     let pending = p.rotation.as_ref().map(|_| slot_summary(cf, name, p, Slot::Pending));
-    if format == "json" {
+    if format == ShowFormat::Json {
         let mut v = profile_json(name, p, is_default, Some(secret));
         if let (Some(pending), Some(obj)) = (pending, v.as_object_mut()) {
             obj.insert("pending_secret".into(), pending.into());
@@ -402,15 +317,15 @@ fn show(cf: &ConfigFile, name: &str, format: &str) -> Result<(), Error> {
 fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
     let config = cf.load()?;
     let old = config.get(name)?.clone();
-    let mut p = old.clone();
-    apply_fields(&mut p, f)?;
+    let mut draft = old.to_toml();
+    apply_fields(&mut draft, f)?;
     let old_store = store::open(&old.store, &cf.dir())?;
     let new_store = match &f.store {
         Some(spec) => open_store(&spec.parse()?, cf)?,
         None => store::open(&old.store, &cf.dir())?,
     };
-    p.store = new_store.spec();
-    p.validate()?;
+    draft.store = new_store.spec();
+    let p = Profile::try_from(draft)?;
     let moved = p.store != old.store;
     if moved && let Some(r) = &old.rotation {
         return Err(Error::Usage(format!(
@@ -420,10 +335,11 @@ fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
     }
     let mut secret = obtain_secret(f, &p, new_store.as_ref(), false)?;
     if secret.is_none() && new_store.writable() {
-        if p.auth != old.auth {
+        if p.scheme() != old.scheme() {
             return Err(Error::Usage(format!(
                 "changing the scheme from {} to {} needs the new secret: pass --secret-stdin (or --key-file)",
-                old.auth, p.auth
+                old.scheme(),
+                p.scheme()
             )));
         }
         if moved {
@@ -436,20 +352,8 @@ fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
             secret = Some(old_store.get(name)?);
         }
     }
-    if let Some(s) = &secret {
-        check_secret(name, &p, s)?;
-        new_store.set(name, s)?;
-        if !moved {
-            p.key_created = Some(profile::now_rfc3339());
-        }
-    }
-    cf.update(|c| {
-        c.get(name)?;
-        c.profiles.insert(name.to_string(), p.clone());
-        Ok(())
-    })?;
-    if moved {
-        forget_old_secret(cf, name, &old.store);
+    for w in commit_edit(cf, name, &old, p, new_store.as_ref(), secret)? {
+        eprintln!("gwctl: warning: {w}");
     }
     eprintln!("gwctl: profile {name:?} updated");
     Ok(())
@@ -470,33 +374,9 @@ fn remove(cf: &ConfigFile, name: &str, yes: bool) -> Result<(), Error> {
             return Ok(());
         }
     }
-    let store = store::open(&p.store, &cf.dir())?;
-    if store.writable() {
-        // The secret goes first: if the store cannot be reached the profile stays, intact.
-        let existed = store.delete(name)?;
-        verbose(format_args!(
-            "deleted the secret of {name:?} from {} (it {})",
-            p.store,
-            if existed { "existed" } else { "was already gone" }
-        ));
-        if let Some(r) = &p.rotation {
-            for slot in [Slot::Pending, Slot::Previous] {
-                store.delete(&slot.entry(name))?;
-            }
-            if let Some(id) = r.pending_key_id.as_deref().filter(|_| p.auth == AuthScheme::Sigv4) {
-                eprintln!(
-                    "gwctl: warning: a rotation was under way; access key {id} may still exist in IAM (aws iam delete-access-key --access-key-id {id})"
-                );
-            }
-        }
+    for w in crate::ops::profile::remove(cf, name, &p)? {
+        eprintln!("gwctl: warning: {w}");
     }
-    cf.update(|c| {
-        c.profiles.remove(name);
-        if c.default_profile.as_deref() == Some(name) {
-            c.default_profile = None;
-        }
-        Ok(())
-    })?;
     eprintln!("gwctl: profile {name:?} removed");
     Ok(())
 }
@@ -527,11 +407,11 @@ fn import_aws(cf: &ConfigFile, a: &ImportAwsArgs) -> Result<(), Error> {
     if !store.writable() {
         return Err(Error::Usage(format!("import needs a store gwctl can write to, not {spec}")));
     }
-    let mut profile = Profile::new(AuthScheme::Sigv4, store.spec());
-    profile.access_key_id = Some(imported.access_key_id.clone());
-    profile.region = imported.region.clone();
-    profile.service = a.service.clone();
-    profile.validate()?;
+    let mut draft = ProfileToml::new(AuthScheme::Sigv4, store.spec());
+    draft.access_key_id = Some(imported.access_key_id.clone());
+    draft.region = imported.region.clone();
+    draft.service = a.service.clone();
+    let profile = Profile::try_from(draft)?;
     eprintln!("gwctl: importing access key {} from {}", imported.access_key_id, imported.source);
-    commit_new(cf, &name, profile, Some(imported.stored_secret()), store.as_ref(), old)
+    save_new(cf, &name, profile, Some(imported.stored_secret()), store.as_ref(), old)
 }

@@ -6,15 +6,13 @@ use std::path::PathBuf;
 use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
-use crate::auth::AuthScheme;
 use crate::cli::{ScaffoldApigwArgs, ScaffoldCheckArgs, ScaffoldCommand, ScaffoldMlflowArgs, ScaffoldNginxArgs};
-use crate::credentials::CredentialSource;
 use crate::error::Error;
+use crate::profile::ProfileError;
 use crate::profile::config::ConfigFile;
-use crate::profile::credentials::ProfileCredentials;
-use crate::profile::{ProfileError, store};
 use crate::prompt::{interactive, prompt_err};
 use crate::scaffold::{self, apigw, mlflow, nginx, yaml};
+use crate::scheme::AuthScheme;
 
 pub fn run(cmd: ScaffoldCommand, cf: &ConfigFile) -> Result<(), Error> {
     match cmd {
@@ -133,14 +131,14 @@ fn run_mlflow(a: &ScaffoldMlflowArgs, cf: &ConfigFile) -> Result<(), Error> {
     }
     if let Some(name) = &a.from_profile {
         let p = load_profile(cf, name)?;
-        if p.auth != AuthScheme::Sigv4 {
+        if p.scheme() != AuthScheme::Sigv4 {
             return Err(Error::Usage(format!(
                 "--from-profile {name}: scaffold mlflow takes the region of a sigv4 profile, not {}",
-                p.auth
+                p.scheme()
             )));
         }
         if o.aws_region.is_none() {
-            o.aws_region = p.region.clone();
+            o.aws_region = p.auth.region().map(str::to_string);
         }
     }
     let text = mlflow::render(&endpoints, &o).map_err(Error::Input)?;
@@ -198,7 +196,7 @@ fn run_apigw(a: &ScaffoldApigwArgs, cf: &ConfigFile) -> Result<(), Error> {
             .map_err(prompt_err)?,
         None => return Err(need("--backend URL")),
     };
-    let backend = crate::request_spec::parse_url(&backend_text)?;
+    let backend = crate::request::parse_url(&backend_text)?;
     let modes = ["iam", "jwt", "lambda-basic", "api-key"];
     let auth_text = match &a.auth {
         Some(m) => m.clone(),
@@ -241,9 +239,9 @@ fn run_apigw(a: &ScaffoldApigwArgs, cf: &ConfigFile) -> Result<(), Error> {
     let mut region = None;
     if let Some(name) = &a.from_profile {
         let p = load_profile(cf, name)?;
-        match (auth, p.auth) {
+        match (auth, p.scheme()) {
             (apigw::ApiAuth::Jwt, AuthScheme::Jwt) => {
-                let j = p.jwt.clone().unwrap_or_default();
+                let j = p.jwt().cloned().unwrap_or_default();
                 o.issuer = o.issuer.or(j.iss.clone());
                 if o.audience.is_empty() {
                     o.audience = j.aud.clone();
@@ -257,19 +255,19 @@ fn run_apigw(a: &ScaffoldApigwArgs, cf: &ConfigFile) -> Result<(), Error> {
                 );
                 if !alg.starts_with("RS") {
                     eprintln!(
-                        "gwctl: warning: profile {name} signs with {alg}, but API Gateway JWT authorizers accept RSA keys only (RS256/384/512),                          fetched from the issuer's /.well-known/openid-configuration → jwks_uri (publish: gwctl keys jwks --profile {name})"
+                        "gwctl: warning: profile {name} signs with {alg}, but API Gateway JWT authorizers accept RSA keys only (RS256/384/512), \
+                         fetched from the issuer's /.well-known/openid-configuration → jwks_uri (publish: gwctl keys jwks --profile {name})"
                     );
                 }
             }
             (apigw::ApiAuth::LambdaBasic, AuthScheme::Basic) => {
-                let store = store::open(&p.store, &cf.dir())?;
-                let creds = ProfileCredentials::new(name.clone(), p.clone(), store).basic()?;
+                let creds = super::basic_credentials(cf, name, &p)?;
                 o.basic_users = Some(
                     apigw::basic_user_entry(&creds.username, creds.password.expose_secret().as_bytes())
                         .map_err(Error::Input)?,
                 );
             }
-            (apigw::ApiAuth::Iam, AuthScheme::Sigv4) => region = p.region.clone(),
+            (apigw::ApiAuth::Iam, AuthScheme::Sigv4) => region = p.auth.region().map(str::to_string),
             (mode, scheme) => {
                 return Err(Error::Usage(format!(
                     "--from-profile {name}: a {scheme} profile does not match --auth {auth_text}{}",
@@ -331,20 +329,19 @@ fn run_apigw(a: &ScaffoldApigwArgs, cf: &ConfigFile) -> Result<(), Error> {
 }
 
 fn run_nginx(a: &ScaffoldNginxArgs, cf: &ConfigFile) -> Result<(), Error> {
-    let backend = crate::request_spec::parse_url(&a.backend)?;
+    let backend = crate::request::parse_url(&a.backend)?;
     let (user, password): (String, Zeroizing<Vec<u8>>) = match (&a.from_profile, &a.user) {
         (Some(name), _) => {
             let config = cf.load()?;
             let profile = config.get(name)?.clone();
-            if profile.auth != AuthScheme::Basic {
+            if profile.scheme() != AuthScheme::Basic {
                 return Err(ProfileError::Invalid(format!(
                     "--from-profile {name}: nginx auth_basic needs a basic profile, not {}",
-                    profile.auth
+                    profile.scheme()
                 ))
                 .into());
             }
-            let store = store::open(&profile.store, &cf.dir())?;
-            let creds = ProfileCredentials::new(name.clone(), profile, store).basic()?;
+            let creds = super::basic_credentials(cf, name, &profile)?;
             (creds.username, Zeroizing::new(creds.password.expose_secret().as_bytes().to_vec()))
         }
         (None, Some(user)) => {

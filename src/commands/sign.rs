@@ -1,20 +1,19 @@
 //! `gwctl sign`: print what to send for a request.
 
-use crate::auth::{self, AuthScheme};
 use crate::cli::SignArgs;
 use crate::error::Error;
 use crate::output::{self, Format, Prepared};
 use crate::profile::config::ConfigFile;
 use crate::profile::resolve;
-use crate::request_spec::{self, Body, BodyArg};
+use crate::request::{self, Body, BodyArg};
+use crate::scheme::AuthScheme;
 use crate::signing::{Request, SigningTime};
 
 pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
     let resolved = resolve::resolve(config, args.credentials.profile.as_deref(), args.credentials.auth)?;
-    check_flags(&args, resolved.options.scheme)?;
-    let base = resolved.profile.as_ref().and_then(|(_, p)| p.url.as_deref());
-    let url = request_spec::parse_url(&resolve::join_url(base, &args.url)?)?;
-    let headers = args.headers.iter().map(|h| request_spec::parse_header_line(h)).collect::<Result<Vec<_>, _>>()?;
+    check_flags(&args, resolved.settings.scheme())?;
+    let url = request::parse_url(&request::join_url(resolved.url(), &args.url)?)?;
+    let headers = args.headers.iter().map(|h| request::parse_header_line(h)).collect::<Result<Vec<_>, _>>()?;
     let body_arg = args.data.as_deref().map(BodyArg::parse);
     let body = Body::load(body_arg.as_ref(), &mut std::io::stdin().lock())?;
     let method = args.method.clone().unwrap_or_else(|| if body.is_present() { "POST" } else { "GET" }.into());
@@ -26,8 +25,9 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
     let mut req = Request::from_url(&method, &url)?;
     req.headers = headers;
 
-    let opts = super::apply_overrides(resolved.options, &args.sigv4.scope, &args.jwt)?;
-    let signer = auth::build_signer(&opts, resolved.credentials.as_ref(), &req.authority)?;
+    let settings = super::call_settings(&resolved, &args.sigv4.scope, &args.jwt)?;
+    let auth = resolved.auth(settings);
+    let signer = crate::http::block_on(auth.signer(&req.authority))??;
     let payload = body.payload();
     let signed = if args.sigv4.presign {
         signer.presign(&req, &payload, time, args.sigv4.expires)?
@@ -39,7 +39,7 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
     if format == Format::Url && signed.url.is_none() {
         return Err(Error::Usage("--format url prints a presigned URL: add --presign".into()));
     }
-    let (headers, auto_host) = output::merge_headers(&req.headers, &signed);
+    let (headers, auto_host) = request::merge_headers(&req.headers, &signed);
     let prepared = Prepared {
         method: &method,
         url: signed.url.clone().unwrap_or_else(|| url.to_string()),

@@ -2,45 +2,22 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::profile::Gateway;
-
 /// Which URL form a route name becomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum RouteStyle {
-    /// YAML gateway: `/endpoints/{name}/invocations`.
+    // YAML gateway: `/endpoints/{name}/invocations`.
     Endpoints,
-    /// YAML gateway, MLflow 2.5–2.8 form: `/gateway/{name}/invocations`.
+    // YAML gateway, MLflow 2.5–2.8 form: `/gateway/{name}/invocations`.
     Legacy,
-    /// Tracking-server gateway: `/gateway/{name}/mlflow/invocations`.
+    // Tracking-server gateway: `/gateway/{name}/mlflow/invocations`.
     TrackingServer,
-    /// OpenAI-compatible: `/v1/chat/completions` (or completions/embeddings) with `"model": name`.
+    // OpenAI-compatible: `/v1/chat/completions` (or completions/embeddings) with `"model": name`.
+    #[value(name = "openai")]
     OpenAi,
 }
 
-impl RouteStyle {
-    pub const NAMES: [&'static str; 4] = ["endpoints", "legacy", "tracking-server", "openai"];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "endpoints" => RouteStyle::Endpoints,
-            "legacy" => RouteStyle::Legacy,
-            "tracking-server" => RouteStyle::TrackingServer,
-            "openai" => RouteStyle::OpenAi,
-            _ => return None,
-        })
-    }
-
-    /// The default for a gateway flavour.
-    pub fn for_gateway(g: Option<Gateway>) -> Self {
-        match g {
-            Some(Gateway::MlflowServer) => RouteStyle::TrackingServer,
-            _ => RouteStyle::Endpoints,
-        }
-    }
-}
-
 /// What a route does, which decides the payload helpers' shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum RouteKind {
     Chat,
     Completions,
@@ -48,8 +25,6 @@ pub enum RouteKind {
 }
 
 impl RouteKind {
-    pub const NAMES: [&'static str; 3] = ["chat", "completions", "embeddings"];
-
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s.trim_start_matches("llm/v1/") {
             "chat" => RouteKind::Chat,

@@ -4,18 +4,27 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use crate::error::Error;
+use super::GatewayError;
+
+/// The largest input file read whole (`--input-json`, `--input-csv`).
+pub const MAX_INPUT_FILE: u64 = 64 << 20;
+
+fn read_text(path: &Path) -> Result<String, GatewayError> {
+    let bytes = crate::util::read_limited(path, MAX_INPUT_FILE)
+        .map_err(|e| GatewayError::Io { what: format!("cannot read {}", path.display()), source: e })?;
+    String::from_utf8(bytes).map_err(|_| GatewayError::Input(format!("{}: not UTF-8 text", path.display())))
+}
 
 /// A JSON file: an array of records becomes `dataframe_split`; anything else is sent as
 /// `inputs`.
-pub fn from_json_file(path: &Path) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+pub fn from_json_file(path: &Path) -> Result<Value, GatewayError> {
+    let text = read_text(path)?;
     let v: Value =
-        serde_json::from_str(&text).map_err(|e| Error::Input(format!("{}: not JSON: {e}", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| GatewayError::Input(format!("{}: not JSON: {e}", path.display())))?;
     if let Some(rows) = v.as_array().filter(|r| !r.is_empty() && r.iter().all(Value::is_object)) {
         let mut columns: Vec<String> = Vec::new();
         for r in rows {
-            for k in r.as_object().expect("checked").keys() {
+            for k in r.as_object().into_iter().flat_map(|o| o.keys()) {
                 if !columns.contains(k) {
                     columns.push(k.clone());
                 }
@@ -31,14 +40,15 @@ pub fn from_json_file(path: &Path) -> Result<Value, Error> {
 }
 
 /// A CSV file with a header row becomes `dataframe_split`; numbers and booleans are typed.
-pub fn from_csv_file(path: &Path) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    let mut rows = parse_csv(&text).map_err(|e| Error::Input(format!("{}: {e}", path.display())))?.into_iter();
-    let columns = rows.next().ok_or_else(|| Error::Input(format!("{}: the CSV file is empty", path.display())))?;
+pub fn from_csv_file(path: &Path) -> Result<Value, GatewayError> {
+    let text = read_text(path)?;
+    let mut rows = parse_csv(&text).map_err(|e| GatewayError::Input(format!("{}: {e}", path.display())))?.into_iter();
+    let columns =
+        rows.next().ok_or_else(|| GatewayError::Input(format!("{}: the CSV file is empty", path.display())))?;
     let mut data = Vec::new();
     for (i, row) in rows.enumerate() {
         if row.len() != columns.len() {
-            return Err(Error::Input(format!(
+            return Err(GatewayError::Input(format!(
                 "{}: row {} has {} fields, the header has {}",
                 path.display(),
                 i + 2,

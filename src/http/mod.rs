@@ -1,26 +1,25 @@
-//! The HTTP client: one place for timeouts, TLS, proxies, redirects and retries. Every attempt
-//! is signed afresh through the shared signing module.
-
-pub mod eventstream;
-pub mod redact;
-pub mod sse;
+//! The HTTP client (L2): one place for timeouts, TLS, proxies, redirects and retries. Every
+//! attempt is signed afresh through the shared signing module, with a signer from [`Auth`]; a
+//! 401 makes a refreshable credential (a token) refresh once.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use crate::error::Error;
-use crate::output::merge_headers;
-use crate::request_spec::Body;
-use crate::signing::{Request, Signer, SigningTime};
+use crate::auth::{Auth, AuthError};
+use crate::request::{Body, RequestError, merge_headers};
+use crate::signing::{Request, SigningError, SigningTime};
 
 /// How requests are sent.
 #[derive(Clone, Debug)]
 pub struct HttpOptions {
-    /// Whole-request timeout (until the response headers; a stream may run longer).
+    /// How long to wait for the response headers (a stream may then run longer: see
+    /// `idle_timeout`).
     pub timeout: Option<Duration>,
     pub connect_timeout: Duration,
+    /// The longest pause between two pieces of a response body.
+    pub idle_timeout: Duration,
     /// Extra attempts after the first.
     pub retries: u32,
     /// Retry non-idempotent requests on 429/5xx and timeouts too.
@@ -29,11 +28,18 @@ pub struct HttpOptions {
     pub insecure: bool,
 }
 
+/// The defaults of every network command: 10 s to connect, 300 s for the response headers
+/// (a model may think for minutes before it answers), 60 s between two pieces of a body.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(300);
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 impl Default for HttpOptions {
     fn default() -> Self {
         Self {
-            timeout: None,
-            connect_timeout: Duration::from_secs(10),
+            timeout: Some(DEFAULT_HEADER_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
             retries: 2,
             retry_all: false,
             cacert: None,
@@ -53,18 +59,44 @@ pub enum HttpError {
     Other { host: String, reason: String },
     #[error("{0}")]
     Stream(String),
+    /// A client setting that does not work (`--cacert` that is not PEM).
+    #[error("{0}")]
+    Setup(String),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    #[error(transparent)]
+    Request(#[from] RequestError),
 }
 
-pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, Error> {
+impl HttpError {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        use crate::exit::ExitCode;
+        match self {
+            HttpError::Connect { .. } | HttpError::Timeout { .. } | HttpError::Other { .. } | HttpError::Stream(_) => {
+                ExitCode::Network
+            }
+            HttpError::Setup(_) => ExitCode::InvalidInput,
+            HttpError::Auth(e) => e.exit_code(),
+            HttpError::Signing(e) => e.exit_code(),
+            HttpError::Request(e) => e.exit_code(),
+        }
+    }
+}
+
+pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, HttpError> {
     let mut b = reqwest::Client::builder()
         .connect_timeout(opts.connect_timeout)
         .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))
         // reqwest drops Authorization (and cookies) when a redirect leaves the host.
         .redirect(reqwest::redirect::Policy::limited(10));
     if let Some(path) = &opts.cacert {
-        let pem = std::fs::read(path).map_err(|e| Error::io(format!("cannot read --cacert {}", path.display()), e))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| Error::Input(format!("--cacert {}: not a PEM certificate bundle ({e})", path.display())))?;
+        let pem = crate::util::read_limited(path, 16 << 20)
+            .map_err(|e| RequestError::io(format!("cannot read --cacert {}", path.display()), e))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            HttpError::Setup(format!("--cacert {}: not a PEM certificate bundle ({e})", path.display()))
+        })?;
         for c in certs {
             b = b.add_root_certificate(c);
         }
@@ -73,7 +105,7 @@ pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, Error> {
         eprintln!("gwctl: warning: --insecure: TLS certificates are not verified");
         b = b.danger_accept_invalid_certs(true);
     }
-    b.build().map_err(|e| Error::Input(format!("cannot set up the HTTP client: {e}")))
+    b.build().map_err(|e| HttpError::Setup(format!("cannot set up the HTTP client: {e}")))
 }
 
 /// A request to send: what the user asked for, before signing.
@@ -107,26 +139,29 @@ fn delay(attempt: u32, retry_after: Option<&str>) -> Duration {
 /// Called with each attempt's number, method, URL and headers (for `-v`).
 pub type RequestObserver<'a> = dyn FnMut(u32, &str, &str, &[(String, String)]) + 'a;
 
-/// Signs `out` with `signer` and sends it, retrying per `opts`; each attempt is signed anew
-/// (a fresh date, a fresh JWT). `on_request` sees each attempt's headers (for `-v`).
+/// Signs `out` with a signer from `auth` and sends it, retrying per `opts`; each attempt is
+/// signed anew (a fresh date, a fresh JWT, a refreshed token). `on_request` sees each
+/// attempt's headers (for `-v`). Any HTTP status is a response, not an error.
 pub async fn send(
     client: &reqwest::Client,
     out: &Outgoing<'_>,
-    signer: &Signer,
+    auth: &Auth,
     opts: &HttpOptions,
     on_request: &mut RequestObserver<'_>,
-) -> Result<reqwest::Response, Error> {
+) -> Result<reqwest::Response, HttpError> {
     let host = out.url.host_str().unwrap_or("").to_string();
     let mut attempt = 0u32;
+    let mut refreshed = false;
     loop {
         let mut req = Request::from_url(&out.method, &out.url)?;
         req.headers = out.headers.clone();
+        let signer = auth.signer(&req.authority).await?;
         let signed = signer.sign(&req, &out.body.payload(), SigningTime::now())?;
         let (headers, auto_host) = merge_headers(&req.headers, &signed);
         on_request(attempt, &out.method, out.url.as_str(), &headers);
 
         let method = reqwest::Method::from_bytes(out.method.as_bytes())
-            .map_err(|_| Error::Input(format!("invalid HTTP method {:?}", out.method)))?;
+            .map_err(|_| RequestError::Input(format!("invalid HTTP method {:?}", out.method)))?;
         let mut rb = client.request(method, out.url.clone());
         for (n, v) in &headers {
             if n.eq_ignore_ascii_case("host") && auto_host.as_deref() == Some(v.as_str()) {
@@ -134,16 +169,13 @@ pub async fn send(
             }
             rb = rb.header(n.as_str(), v.as_str());
         }
-        if let Some(t) = opts.timeout {
-            rb = rb.timeout(t);
-        }
         rb = match out.body {
             Body::Empty => rb,
             Body::Bytes { data, .. } => rb.body(data.clone()),
             Body::File { path, len, .. } => {
                 let file = tokio::fs::File::open(path)
                     .await
-                    .map_err(|e| Error::io(format!("cannot read body file {}", path.display()), e))?;
+                    .map_err(|e| RequestError::io(format!("cannot read body file {}", path.display()), e))?;
                 let progress = out.upload_progress.clone();
                 if let Some(p) = &progress {
                     p.set_position(0);
@@ -158,9 +190,32 @@ pub async fn send(
         };
 
         let can_retry = attempt < opts.retries;
-        match rb.send().await {
+        // The timeout covers the wait for the response headers only; the body is read under
+        // the idle timeout by whoever reads it.
+        let sent = match opts.timeout {
+            Some(t) => match tokio::time::timeout(t, rb.send()).await {
+                Ok(r) => r,
+                Err(_) if can_retry && (idempotent(&out.method) || opts.retry_all) => {
+                    let wait = delay(attempt, None);
+                    crate::log::verbose(format_args!("no response headers within {:.1} s; retrying", t.as_secs_f64()));
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(_) => return Err(HttpError::Timeout { host, secs: t.as_secs_f64() }),
+            },
+            None => rb.send().await,
+        };
+        match sent {
             Ok(resp) => {
                 let status = resp.status().as_u16();
+                // A refused token may have expired or been revoked early: refresh it once.
+                if status == 401 && !refreshed && auth.invalidate() {
+                    crate::log::verbose(format_args!("HTTP 401; refreshing the credential and trying once more"));
+                    refreshed = true;
+                    drop(resp);
+                    continue;
+                }
                 if can_retry && retryable_status(status) && (idempotent(&out.method) || opts.retry_all) {
                     let ra = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
                     let wait = delay(attempt, ra.as_deref());
@@ -184,7 +239,7 @@ pub async fn send(
                     attempt += 1;
                     continue;
                 }
-                return Err(transport_error(&host, &e, opts).into());
+                return Err(transport_error(&host, &e, opts));
             }
         }
     }
@@ -202,7 +257,8 @@ fn describe(e: &reqwest::Error) -> String {
 
 pub fn transport_error(host: &str, e: &reqwest::Error, opts: &HttpOptions) -> HttpError {
     if e.is_timeout() {
-        let secs = opts.timeout.unwrap_or(opts.connect_timeout).as_secs_f64();
+        let secs = if e.is_connect() { opts.connect_timeout } else { opts.timeout.unwrap_or(opts.connect_timeout) }
+            .as_secs_f64();
         return HttpError::Timeout { host: host.into(), secs };
     }
     let reason = describe(e).replace('\n', " ");
@@ -213,13 +269,54 @@ pub fn transport_error(host: &str, e: &reqwest::Error, opts: &HttpOptions) -> Ht
     }
 }
 
-/// Runs a future on a small single-threaded runtime (commands stay synchronous).
-pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, Error> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
-    Ok(rt.block_on(f))
+/// The next piece of a response body within the idle timeout. `Ok(None)` at the end.
+pub async fn next_chunk(
+    stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    host: &str,
+    opts: &HttpOptions,
+) -> Result<Option<bytes::Bytes>, HttpError> {
+    match tokio::time::timeout(opts.idle_timeout, stream.next()).await {
+        Err(_) => Err(HttpError::Stream(format!(
+            "{host} sent nothing for {} s in the middle of the answer (--idle-timeout)",
+            opts.idle_timeout.as_secs_f64()
+        ))),
+        Ok(None) => Ok(None),
+        Ok(Some(Ok(b))) => Ok(Some(b)),
+        Ok(Some(Err(e))) => Err(HttpError::Stream(format!("the answer from {host} broke off: {}", describe(&e)))),
+    }
+}
+
+/// Reads a whole body of at most `limit` bytes (an error body, a listing, an IAM answer);
+/// past the limit, the rest is not read and `truncated` says so.
+pub async fn read_limited(
+    resp: reqwest::Response,
+    limit: usize,
+    opts: &HttpOptions,
+) -> Result<(Vec<u8>, bool), HttpError> {
+    let host = resp.url().host_str().unwrap_or("").to_string();
+    let mut stream = resp.bytes_stream();
+    let mut out = Vec::new();
+    while let Some(chunk) = next_chunk(&mut stream, &host, opts).await? {
+        let room = limit - out.len();
+        if chunk.len() > room {
+            out.extend_from_slice(&chunk[..room]);
+            return Ok((out, true));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok((out, false))
+}
+
+/// Runs a future to completion on the process's one runtime (single-threaded, made on first
+/// use), so commands stay synchronous. Not for use inside a future.
+pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, HttpError> {
+    static RUNTIME: std::sync::OnceLock<Result<tokio::runtime::Runtime, String>> = std::sync::OnceLock::new();
+    let rt = RUNTIME
+        .get_or_init(|| tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string()));
+    match rt {
+        Ok(rt) => Ok(rt.block_on(f)),
+        Err(e) => Err(HttpError::Setup(format!("cannot start the async runtime: {e}"))),
+    }
 }
 
 #[cfg(test)]

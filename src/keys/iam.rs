@@ -3,11 +3,14 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
-use crate::http::{self, HttpOptions, Outgoing};
-use crate::request_spec::Body;
-use crate::signing::Signer;
-use crate::signing::sigv4::{AwsCredentials, SigV4Settings, SigV4Signer};
+use std::sync::Arc;
+
+use crate::auth::{Auth, AuthSettings};
+use crate::credentials::{Fixed, Material};
+use crate::http::{self, HttpError, HttpOptions, Outgoing};
+use crate::request::{Body, RequestError};
+use crate::scheme::AuthConfig;
+use crate::signing::sigv4::AwsCredentials;
 
 pub const DEFAULT_IAM: &str = "https://iam.amazonaws.com/";
 pub const DEFAULT_STS: &str = "https://sts.amazonaws.com/";
@@ -31,7 +34,7 @@ pub struct NewKey {
 #[derive(Debug)]
 pub enum ApiError {
     /// No usable answer (connection refused, timeout …).
-    Transport(Error),
+    Transport(HttpError),
     /// An AWS error document: `code` is `InvalidClientTokenId`, `NoSuchEntity`, `LimitExceeded` …
     Aws { action: &'static str, status: u16, code: String, message: String },
 }
@@ -59,15 +62,6 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-impl From<ApiError> for Error {
-    fn from(e: ApiError) -> Error {
-        match e {
-            ApiError::Transport(e) => e,
-            ApiError::Aws { status, .. } => Error::Status { status, message: e.to_string() },
-        }
-    }
-}
-
 pub struct AwsApi {
     client: reqwest::Client,
     opts: HttpOptions,
@@ -78,12 +72,12 @@ pub struct AwsApi {
 }
 
 impl AwsApi {
-    pub fn new(iam: &str, sts: &str, fallback_region: Option<&str>) -> Result<Self, Error> {
-        let opts = HttpOptions { timeout: Some(Duration::from_secs(30)), ..HttpOptions::default() };
+    pub fn new(iam: &str, sts: &str, fallback_region: Option<&str>, opts: &HttpOptions) -> Result<Self, HttpError> {
+        let opts = HttpOptions { timeout: Some(opts.timeout.unwrap_or(Duration::from_secs(30))), ..opts.clone() };
         Ok(Self {
             client: http::client(&opts)?,
-            iam: crate::request_spec::parse_url(iam).map_err(|e| Error::Input(format!("IAM endpoint: {e}")))?,
-            sts: crate::request_spec::parse_url(sts).map_err(|e| Error::Input(format!("STS endpoint: {e}")))?,
+            iam: crate::request::parse_url(iam).map_err(|e| RequestError::Input(format!("IAM endpoint: {e}")))?,
+            sts: crate::request::parse_url(sts).map_err(|e| RequestError::Input(format!("STS endpoint: {e}")))?,
             opts,
             fallback_region: fallback_region.unwrap_or("us-east-1").to_string(),
         })
@@ -103,8 +97,14 @@ impl AwsApi {
             None if service == "iam" => "us-east-1".to_string(),
             None => self.fallback_region.clone(),
         };
-        let signer = SigV4Signer::new(creds.clone(), SigV4Settings::new(region, service.to_string()))
-            .map_err(|e| ApiError::Transport(e.into()))?;
+        let auth = Auth::new(
+            AuthSettings::new(AuthConfig::SigV4 {
+                access_key_id: None,
+                region: Some(region),
+                service: Some(service.to_string()),
+            }),
+            Arc::new(Fixed::new(Material::Aws(creds.clone()))),
+        );
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         form.append_pair("Action", action).append_pair("Version", version);
         for (k, v) in params {
@@ -119,12 +119,13 @@ impl AwsApi {
             upload_progress: None,
         };
         crate::log::verbose(format_args!("{service} {action} → {url}"));
-        let resp = http::send(&self.client, &out, &Signer::SigV4(signer), &self.opts, &mut |_, _, _, _| {})
+        let resp = http::send(&self.client, &out, &auth, &self.opts, &mut |_, _, _, _| {})
             .await
             .map_err(ApiError::Transport)?;
         let status = resp.status().as_u16();
-        let text =
-            resp.text().await.map_err(|e| ApiError::Transport(http::transport_error(host, &e, &self.opts).into()))?;
+        let (bytes, _) = http::read_limited(resp, 1 << 20, &self.opts).await.map_err(ApiError::Transport)?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = host;
         if (200..300).contains(&status) {
             return Ok(text);
         }

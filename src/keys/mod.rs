@@ -19,12 +19,15 @@ pub mod generate;
 pub mod iam;
 pub mod rotate;
 
-use crate::error::Error;
+use crate::client::ClientError;
+use crate::credentials::{CredentialError, Material, ProvideCredential as _, StoreProvider};
+use crate::http::HttpError;
 use crate::profile::config::ConfigFile;
-use crate::profile::credentials::ProfileCredentials;
 use crate::profile::store::{self, StoreError};
-use crate::profile::{Rotation, RotationStep, Slot};
-use crate::signing::jwt;
+use crate::profile::{ProfileError, Rotation, RotationStep, Slot};
+use crate::scheme::AuthScheme;
+use crate::signing::{SigningError, jwt};
+use crate::util::ValueError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeysError {
@@ -34,6 +37,68 @@ pub enum KeysError {
     /// retried); the profile still works.
     #[error("{0}")]
     Stopped(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Input(String),
+    /// An AWS answer that is an error document (4xx/5xx).
+    #[error("{message}")]
+    Status { status: u16, message: String },
+    /// An answer gwctl cannot read.
+    #[error("{0}")]
+    BadAnswer(String),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+impl KeysError {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        use crate::exit::ExitCode;
+        match self {
+            KeysError::Generate(_) => ExitCode::Internal,
+            KeysError::Stopped(_) => ExitCode::Rotation,
+            KeysError::Usage(_) => ExitCode::Usage,
+            KeysError::Input(_) => ExitCode::InvalidInput,
+            KeysError::Status { status, .. } if *status >= 500 => ExitCode::ServerStatus,
+            KeysError::Status { .. } => ExitCode::ClientStatus,
+            KeysError::BadAnswer(_) => ExitCode::Network,
+            KeysError::Profile(e) => e.exit_code(),
+            KeysError::Store(e) => e.exit_code(),
+            KeysError::Credential(e) => e.exit_code(),
+            KeysError::Signing(e) => e.exit_code(),
+            KeysError::Value(e) => e.exit_code(),
+            KeysError::Client(e) => e.exit_code(),
+            KeysError::Http(e) => e.exit_code(),
+        }
+    }
+}
+
+impl From<iam::ApiError> for KeysError {
+    fn from(e: iam::ApiError) -> Self {
+        match e {
+            iam::ApiError::Transport(h) => KeysError::Http(h),
+            iam::ApiError::Aws { status, .. } if status < 300 => KeysError::BadAnswer(e.to_string()),
+            iam::ApiError::Aws { status, .. } => KeysError::Status { status, message: e.to_string() },
+        }
+    }
+}
+
+impl From<crate::auth::AuthError> for KeysError {
+    fn from(e: crate::auth::AuthError) -> Self {
+        KeysError::Http(e.into())
+    }
 }
 
 /// Stops here when `GWCTL_FAILPOINT` names this step, so that tests can kill the process at
@@ -49,16 +114,15 @@ pub(crate) fn failpoint(step: &str) {
 
 /// The JWKS (RFC 7517) for a JWT profile: the current public key, and during a rotation the
 /// pending and previous ones, so that a gateway trusts every key that may sign.
-pub fn jwks(cf: &ConfigFile, name: &str) -> Result<serde_json::Value, Error> {
+pub fn jwks(cf: &ConfigFile, name: &str) -> Result<serde_json::Value, KeysError> {
     let config = cf.load()?;
     let p = config.get(name)?.clone();
-    if p.auth != crate::auth::AuthScheme::Jwt {
-        return Err(Error::Usage(format!("profile {name:?} uses {}: a JWKS is for jwt profiles", p.auth)));
-    }
-    let jp = p.jwt.clone().unwrap_or_default();
-    let alg = jwt::parse_algorithm(jp.alg.as_deref().unwrap_or("HS256"))?;
+    let Some(jp) = p.jwt().cloned().filter(|_| p.scheme() == AuthScheme::Jwt) else {
+        return Err(KeysError::Usage(format!("profile {name:?} uses {}: a JWKS is for jwt profiles", p.scheme())));
+    };
+    let alg = jp.algorithm()?;
     if alg.family() == jsonwebtoken::AlgorithmFamily::Hmac {
-        return Err(Error::Usage(format!(
+        return Err(KeysError::Usage(format!(
             "profile {name:?} signs with {alg:?}, a shared secret: there is no public key to publish. \
              The gateway must hold the secret itself (gwctl keys rotate prints a new one for its admin)"
         )));
@@ -76,13 +140,16 @@ pub fn jwks(cf: &ConfigFile, name: &str) -> Result<serde_json::Value, Error> {
         };
         keys.push(jwt::public_jwk(alg, &jwt::JwtKey::parse(&pending)?, r.pending_key_id.as_deref())?);
     } else {
-        let creds = ProfileCredentials::new(name.to_string(), p.clone(), store);
-        use crate::credentials::CredentialSource as _;
-        keys.push(jwt::public_jwk(alg, &creds.jwt_key()?, jp.kid.as_deref())?);
+        let provider = StoreProvider::new(name, p.auth.clone(), p.store.clone(), cf.dir());
+        let credential = crate::http::block_on(provider.provide())??;
+        let Material::Jwt(key) = &credential.material else {
+            return Err(KeysError::Input(format!("profile {name:?}: the stored secret is not a JWT key")));
+        };
+        keys.push(jwt::public_jwk(alg, key, jp.kid.as_deref())?);
     }
     if let Some(prev) = p.rotation.as_ref().and_then(|r| r.previous_jwk.as_ref()) {
         let jwk: serde_json::Value = serde_json::from_str(prev)
-            .map_err(|e| Error::Input(format!("profile {name:?}: the previous key's JWK does not parse ({e})")))?;
+            .map_err(|e| KeysError::Input(format!("profile {name:?}: the previous key's JWK does not parse ({e})")))?;
         if !keys.contains(&jwk) {
             keys.push(jwk);
         }

@@ -13,6 +13,9 @@ use super::{Profile, ProfileError};
 const HEADER: &str = "# gwctl configuration. Secrets are not stored here: each profile's `store` says where its\n\
                       # secret is. Edit with `gwctl profile …`; hand edits are kept if they parse.\n\n";
 
+/// The largest config file gwctl reads.
+const MAX_CONFIG: u64 = 16 << 20;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -60,11 +63,19 @@ impl ConfigFile {
 
     /// Reads the config; a missing file is an empty config.
     pub fn load(&self) -> Result<Config, ProfileError> {
-        let text = match std::fs::read_to_string(&self.path) {
+        let bytes = match crate::util::read_limited(&self.path, MAX_CONFIG) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(source) => return Err(self.io("cannot read config file", source)),
         };
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            ProfileError::Corrupt {
+                path: self.path.display().to_string(),
+                line: valid.iter().filter(|b| **b == b'\n').count() + 1,
+                message: "the file is not UTF-8 text".into(),
+            }
+        })?;
         parse(&text, &self.path)
     }
 
@@ -106,21 +117,38 @@ impl ConfigFile {
 
 /// Parses config text; errors name the file and line.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ProfileError> {
-    toml::from_str::<Config>(text).map_err(|e| {
+    let config = toml::from_str::<Config>(text).map_err(|e| {
         let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
         ProfileError::Corrupt {
             path: path.display().to_string(),
             line,
             message: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
         }
-    })
+    })?;
+    // Names are checked here, not only by `profile add`: a hand-written name must not reach a
+    // store as a path (`../x`) or collide with the rotation slots (`a#pending`).
+    for name in config.profiles.keys().chain(config.default_profile.iter()) {
+        if super::check_name(name).is_err() {
+            let line = text.lines().position(|l| l.contains(name.as_str())).map(|i| i + 1).unwrap_or(1);
+            return Err(ProfileError::Corrupt {
+                path: path.display().to_string(),
+                line,
+                message: format!(
+                    "invalid profile name {:?}: use letters, digits, '.', '_' and '-' (at most 64, not starting with '.' or '-')",
+                    name.chars().take(64).collect::<String>()
+                ),
+            });
+        }
+    }
+    Ok(config)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::AuthScheme;
+    use crate::profile::ProfileToml;
     use crate::profile::store::StoreSpec;
+    use crate::scheme::AuthScheme;
 
     #[test]
     fn round_trip_and_errors_with_lines() {
@@ -128,15 +156,15 @@ mod tests {
         let cf = ConfigFile { path: dir.path().join("c/config.toml") };
         assert_eq!(cf.load().unwrap(), Config::default());
         cf.update(|c| {
-            let mut p = Profile::new(AuthScheme::Sigv4, StoreSpec::Env("X".into()));
+            let mut p = ProfileToml::new(AuthScheme::Sigv4, StoreSpec::Env("X".into()));
             p.access_key_id = Some("AK".into());
-            c.profiles.insert("prod".into(), p);
+            c.profiles.insert("prod".into(), Profile::try_from(p)?);
             c.default_profile = Some("prod".into());
             Ok(())
         })
         .unwrap();
         let c = cf.load().unwrap();
-        assert_eq!(c.get("prod").unwrap().access_key_id.as_deref(), Some("AK"));
+        assert_eq!(c.get("prod").unwrap().auth.key_id(), Some("AK"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -150,5 +178,15 @@ mod tests {
         let before = std::fs::read(&cf.path).unwrap();
         assert!(cf.update(|_| Ok(())).is_err());
         assert_eq!(std::fs::read(&cf.path).unwrap(), before);
+
+        // Every name is checked on load, not only on add.
+        std::fs::write(&cf.path, "[profiles.\"../../tmp/evil\"]\nauth = \"bearer\"\nstore = \"file\"\n").unwrap();
+        let e = cf.load().unwrap_err();
+        assert!(e.to_string().contains("invalid profile name") && e.to_string().contains("line 1"), "{e}");
+        assert_eq!(e.exit_code(), crate::exit::ExitCode::Profile);
+        std::fs::write(&cf.path, b"[profiles.a]\nauth = \"b\xffasic\"\n").unwrap();
+        let e = cf.load().unwrap_err();
+        assert!(e.to_string().contains("not UTF-8") && e.to_string().contains("line 2"), "{e}");
+        assert_eq!(e.exit_code(), crate::exit::ExitCode::Profile);
     }
 }

@@ -1,75 +1,24 @@
-//! Credential profiles: non-secret settings in a TOML config file ([`config`]), the secret in
-//! a [`store`] named by the profile. [`resolve`] turns `--profile`/`GWCTL_PROFILE`/the default
-//! profile into signing options and a credential source for any command.
+//! Credential profiles (L2): non-secret settings in a TOML config file ([`config`]), parsed
+//! into typed [`Profile`]s, the secret in a [`store`] named by the profile. [`resolve`] turns
+//! `--profile`/`GWCTL_PROFILE`/the default profile into what signs a command's requests.
 
 pub mod aws_import;
 pub mod config;
-pub mod credentials;
 pub mod private_file;
 pub mod resolve;
 pub mod store;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::auth::AuthScheme;
+use crate::gateway::Gateway;
+use crate::scheme::{AuthConfig, AuthScheme, JwtConfig};
 use store::{StoreError, StoreSpec};
 
-/// What kind of gateway a profile's URL points at (decides route URLs and payloads).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Gateway {
-    /// The MLflow AI Gateway started with `mlflow gateway start` (YAML config).
-    Mlflow,
-    /// The gateway inside `mlflow server` (tracking server).
-    MlflowServer,
-    /// SageMaker, Bedrock, API Gateway, Lambda function URLs.
-    Aws,
-    Generic,
-}
-
-impl Gateway {
-    pub const NAMES: [&'static str; 4] = ["mlflow", "mlflow-server", "aws", "generic"];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "mlflow" => Gateway::Mlflow,
-            "mlflow-server" => Gateway::MlflowServer,
-            "aws" => Gateway::Aws,
-            "generic" => Gateway::Generic,
-            _ => return None,
-        })
-    }
-}
-
-/// JWT settings kept in a profile (the key itself is in the secret store).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JwtProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alg: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iss: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aud: Vec<String>,
-    /// Token lifetime as given (`15m`, `300`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub claims: BTreeMap<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub no_jti: bool,
-}
-
-/// One profile: everything but the secret.
+/// One profile as it is written in the config file: flat, every field optional. Commands
+/// that edit profiles change this form; everything else uses the validated [`Profile`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Profile {
+pub struct ProfileToml {
     pub auth: AuthScheme,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -86,7 +35,7 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt: Option<JwtProfile>,
+    pub jwt: Option<JwtConfig>,
     /// Where the secret is.
     pub store: StoreSpec,
     /// When the current key or password was made (RFC 3339), for `gwctl doctor --max-age`.
@@ -100,6 +49,156 @@ pub struct Profile {
     /// A key rotation under way (`gwctl keys rotate`), shown by `gwctl profile show`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Rotation>,
+}
+
+impl ProfileToml {
+    pub fn new(auth: AuthScheme, store: StoreSpec) -> Self {
+        Self {
+            auth,
+            url: None,
+            gateway: None,
+            username: None,
+            access_key_id: None,
+            region: None,
+            service: None,
+            jwt: None,
+            store,
+            key_created: None,
+            iam_endpoint: None,
+            sts_endpoint: None,
+            rotation: None,
+        }
+    }
+}
+
+/// A validated profile: the scheme's settings as one [`AuthConfig`] variant, and the settings
+/// every profile has. Parsed from (and written as) [`ProfileToml`], so the file format is
+/// unchanged; a profile that does not validate is reported when the config is loaded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ProfileToml", into = "ProfileToml")]
+pub struct Profile {
+    pub auth: AuthConfig,
+    pub url: Option<String>,
+    pub gateway: Option<Gateway>,
+    pub store: StoreSpec,
+    pub key_created: Option<String>,
+    pub iam_endpoint: Option<String>,
+    pub sts_endpoint: Option<String>,
+    pub rotation: Option<Rotation>,
+}
+
+impl Profile {
+    pub fn scheme(&self) -> AuthScheme {
+        self.auth.scheme()
+    }
+
+    /// The flat form, for editing.
+    pub fn to_toml(&self) -> ProfileToml {
+        self.clone().into()
+    }
+
+    pub fn jwt(&self) -> Option<&JwtConfig> {
+        self.auth.jwt()
+    }
+}
+
+impl TryFrom<ProfileToml> for Profile {
+    type Error = ProfileError;
+
+    /// Checks that the fields the scheme needs are there and that every value parses. Fields
+    /// of another scheme (a `region` on a Basic profile) have no effect and are dropped.
+    fn try_from(t: ProfileToml) -> Result<Self, ProfileError> {
+        let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
+        let need = |field: &Option<String>, flag: &str| {
+            if field.as_deref().is_none_or(str::is_empty) {
+                Err(ProfileError::Invalid(format!("a {} profile needs {flag}", t.auth)))
+            } else {
+                Ok(())
+            }
+        };
+        // With a command: store printing credential_process JSON the id comes from there.
+        let id_from_store = matches!(t.store, StoreSpec::Command(_));
+        let auth = match t.auth {
+            AuthScheme::Basic => {
+                need(&t.username, "--username")?;
+                if t.username.as_deref().is_some_and(|u| u.contains(':')) {
+                    return Err(ProfileError::Invalid("a Basic user name must not contain ':'".into()));
+                }
+                AuthConfig::Basic { username: nonempty(t.username.clone()) }
+            }
+            AuthScheme::Sigv4 => {
+                if !id_from_store {
+                    need(&t.access_key_id, "--access-key-id")?;
+                }
+                AuthConfig::SigV4 {
+                    access_key_id: nonempty(t.access_key_id.clone()),
+                    region: nonempty(t.region.clone()),
+                    service: nonempty(t.service.clone()),
+                }
+            }
+            AuthScheme::Apipark | AuthScheme::Huawei => {
+                if !id_from_store {
+                    need(&t.access_key_id, "--access-key-id")?;
+                }
+                AuthConfig::AkSk {
+                    variant: t.auth.aksk_variant().unwrap_or(crate::signing::aksk::AkSkVariant::ApiPark),
+                    access_key_id: nonempty(t.access_key_id.clone()),
+                }
+            }
+            AuthScheme::Jwt => {
+                let j = t.jwt.clone().unwrap_or_default();
+                j.validate().map_err(|e| ProfileError::Invalid(e.to_string()))?;
+                AuthConfig::Jwt(j)
+            }
+            AuthScheme::Bearer => AuthConfig::Bearer,
+        };
+        if t.jwt.is_some() && t.auth != AuthScheme::Jwt {
+            return Err(ProfileError::Invalid(format!(
+                "JWT settings ([jwt]) do not go with auth = {:?}",
+                t.auth.name()
+            )));
+        }
+        for (url, flag) in [(&t.url, "--url"), (&t.iam_endpoint, "--iam-endpoint"), (&t.sts_endpoint, "--sts-endpoint")]
+        {
+            if let Some(url) = url {
+                crate::request::parse_url(url).map_err(|e| ProfileError::Invalid(format!("{flag}: {e}")))?;
+            }
+        }
+        Ok(Profile {
+            auth,
+            url: nonempty(t.url),
+            gateway: t.gateway,
+            store: t.store,
+            key_created: t.key_created,
+            iam_endpoint: nonempty(t.iam_endpoint),
+            sts_endpoint: nonempty(t.sts_endpoint),
+            rotation: t.rotation,
+        })
+    }
+}
+
+impl From<Profile> for ProfileToml {
+    fn from(p: Profile) -> Self {
+        let mut t = ProfileToml::new(p.auth.scheme(), p.store);
+        match p.auth {
+            AuthConfig::Basic { username } => t.username = username,
+            AuthConfig::SigV4 { access_key_id, region, service } => {
+                t.access_key_id = access_key_id;
+                t.region = region;
+                t.service = service;
+            }
+            AuthConfig::AkSk { access_key_id, .. } => t.access_key_id = access_key_id,
+            AuthConfig::Jwt(j) => t.jwt = (!j.is_empty()).then_some(j),
+            AuthConfig::Bearer => {}
+        }
+        t.url = p.url;
+        t.gateway = p.gateway;
+        t.key_created = p.key_created;
+        t.iam_endpoint = p.iam_endpoint;
+        t.sts_endpoint = p.sts_endpoint;
+        t.rotation = p.rotation;
+        t
+    }
 }
 
 /// Where a rotation stands. Each step is recorded before the next begins, so an interrupted
@@ -191,66 +290,6 @@ impl Slot {
     }
 }
 
-impl Profile {
-    pub fn new(auth: AuthScheme, store: StoreSpec) -> Self {
-        Self {
-            auth,
-            url: None,
-            gateway: None,
-            username: None,
-            access_key_id: None,
-            region: None,
-            service: None,
-            jwt: None,
-            store,
-            key_created: None,
-            iam_endpoint: None,
-            sts_endpoint: None,
-            rotation: None,
-        }
-    }
-
-    /// Checks that the fields the scheme needs are there.
-    pub fn validate(&self) -> Result<(), ProfileError> {
-        let need = |field: &Option<String>, flag: &str| {
-            if field.as_deref().is_none_or(str::is_empty) {
-                Err(ProfileError::Invalid(format!("a {} profile needs {flag}", self.auth)))
-            } else {
-                Ok(())
-            }
-        };
-        match self.auth {
-            AuthScheme::Basic => need(&self.username, "--username")?,
-            AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => {
-                // With a command: store printing credential_process JSON the id comes from there.
-                if !matches!(self.store, StoreSpec::Command(_)) {
-                    need(&self.access_key_id, "--access-key-id")?
-                }
-            }
-            AuthScheme::Jwt | AuthScheme::Bearer => {}
-        }
-        for (url, flag) in
-            [(&self.url, "--url"), (&self.iam_endpoint, "--iam-endpoint"), (&self.sts_endpoint, "--sts-endpoint")]
-        {
-            if let Some(url) = url {
-                crate::request_spec::parse_url(url).map_err(|e| ProfileError::Invalid(format!("{flag}: {e}")))?;
-            }
-        }
-        if let Some(j) = &self.jwt {
-            if let Some(alg) = &j.alg {
-                crate::signing::jwt::parse_algorithm(alg).map_err(|e| ProfileError::Invalid(e.to_string()))?;
-            }
-            if let Some(ttl) = &j.ttl {
-                crate::auth::parse_duration_secs(ttl).map_err(|e| ProfileError::Invalid(e.to_string()))?;
-            }
-            if j.claims.values().any(serde_json::Value::is_null) {
-                return Err(ProfileError::Invalid("a JWT claim cannot be null in a profile".into()));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// Profile names: letters, digits, `.`, `_`, `-`; at most 64; not starting with `.` or `-`.
 pub fn check_name(name: &str) -> Result<(), ProfileError> {
     let ok = !name.is_empty()
@@ -289,6 +328,19 @@ pub enum ProfileError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ProfileError {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        use crate::exit::ExitCode;
+        match self {
+            ProfileError::Io { .. } => ExitCode::Io,
+            ProfileError::Invalid(_) | ProfileError::BadName(_) => ExitCode::InvalidInput,
+            ProfileError::NeedsTerminal(_) => ExitCode::Usage,
+            ProfileError::Store(e) => e.exit_code(),
+            _ => ExitCode::Profile,
+        }
+    }
 }
 
 /// The current time as RFC 3339 UTC, whole seconds (`2026-11-24T09:30:00Z`).

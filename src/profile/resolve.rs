@@ -1,20 +1,41 @@
-//! Which profile a command uses, and what signing it implies: `--profile`, then
-//! `GWCTL_PROFILE` (clap merges both into one value), then the default profile; explicit flags
-//! override the profile's fields.
+//! Which profile a command uses, and what signs its requests: `--profile`, then
+//! `GWCTL_PROFILE` (clap merges both into one value), then the default profile; `--auth` alone
+//! means credentials from the environment.
+
+use std::sync::Arc;
 
 use super::config::{Config, ConfigFile};
-use super::credentials::ProfileCredentials;
-use super::{Profile, ProfileError, store};
-use crate::auth::{self, AuthOptions, AuthScheme, JwtOptions};
-use crate::credentials::{CredentialSource, EnvCredentials};
-use crate::error::Error;
+use super::{Profile, ProfileError};
+use crate::auth::{Auth, AuthSettings};
+use crate::credentials::{Cached, EnvProvider, ProvideCredential, StoreProvider};
+use crate::scheme::{AuthConfig, AuthScheme};
 
-/// What a command signs with.
+/// What a command signs with, before per-call flags are applied.
 pub struct Resolved {
-    pub options: AuthOptions,
-    pub credentials: Box<dyn CredentialSource>,
-    /// The profile's name and base URL, when a profile is used.
+    pub settings: AuthSettings,
+    pub provider: Arc<dyn ProvideCredential>,
+    /// The profile's name and settings, when a profile is used.
     pub profile: Option<(String, Profile)>,
+}
+
+impl Resolved {
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_ref().map(|(_, p)| p)
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.profile.as_ref().map(|(n, _)| n.as_str())
+    }
+
+    /// The profile's base URL, if any.
+    pub fn url(&self) -> Option<&str> {
+        self.profile().and_then(|p| p.url.as_deref())
+    }
+
+    /// The signer source for these settings (after overrides).
+    pub fn auth(&self, settings: AuthSettings) -> Auth {
+        Auth::new(settings, self.provider.clone())
+    }
 }
 
 /// Picks the profile: the named one, else (when no ad-hoc `--auth` was given) the default.
@@ -36,75 +57,50 @@ pub fn choose(config: &Config, named: Option<&str>, adhoc: Option<AuthScheme>) -
     }
 }
 
-/// The signing options a profile stands for.
-pub fn options_from_profile(p: &Profile) -> Result<AuthOptions, Error> {
-    let mut o = AuthOptions::new(p.auth);
-    o.region = p.region.clone();
-    o.service = p.service.clone();
-    if let Some(j) = &p.jwt {
-        o.jwt = JwtOptions {
-            alg: j.alg.clone(),
-            iss: j.iss.clone(),
-            sub: j.sub.clone(),
-            aud: j.aud.clone(),
-            ttl_secs: j.ttl.as_deref().map(auth::parse_duration_secs).transpose()?,
-            kid: j.kid.clone(),
-            claims: j.claims.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            no_jti: j.no_jti,
-        };
-    }
-    Ok(o)
+/// The profile `named` (or the default one) must exist: its name.
+pub fn chosen_name(cf: &ConfigFile, named: Option<&str>) -> Result<String, ProfileError> {
+    let config = cf.load()?;
+    choose(&config, named, None)?.ok_or(ProfileError::NoDefault)
 }
 
-/// Resolves the profile (if any) into options and credentials. `adhoc` is `--auth`: alone, the
-/// environment form; with a profile of another scheme, an override for one call.
-pub fn resolve(config_file: &ConfigFile, named: Option<&str>, adhoc: Option<AuthScheme>) -> Result<Resolved, Error> {
+/// The credential provider of a stored profile: its secret store, cached for the process.
+pub fn provider_for(cf: &ConfigFile, name: &str, profile: &Profile) -> Arc<dyn ProvideCredential> {
+    Arc::new(Cached::new(StoreProvider::new(name, profile.auth.clone(), profile.store.clone(), cf.dir())))
+}
+
+/// Resolves the profile (if any) into settings and a credential provider. `adhoc` is `--auth`:
+/// alone, the environment form; with a profile of another scheme, an override for one call.
+pub fn resolve(cf: &ConfigFile, named: Option<&str>, adhoc: Option<AuthScheme>) -> Result<Resolved, ProfileError> {
     if let (None, Some(scheme)) = (named, adhoc) {
-        return Ok(adhoc_resolved(scheme));
+        return Ok(adhoc_resolved(scheme, None));
     }
-    let config = config_file.load()?;
+    let config = cf.load()?;
     let Some(name) = choose(&config, named, adhoc)? else {
-        return Ok(adhoc_resolved(adhoc.expect("ad-hoc mode has a scheme")));
+        // `choose` returns None only in ad-hoc mode.
+        return Ok(adhoc_resolved(adhoc.unwrap_or(AuthScheme::Bearer), None));
     };
     let profile = config.get(&name)?.clone();
-    if let Some(a) = adhoc.filter(|a| *a != profile.auth) {
+    if let Some(a) = adhoc.filter(|a| *a != profile.scheme()) {
         // `--auth` overrides the profile's scheme for one call: the credentials for that scheme
-        // come from the environment; the profile still gives the URL, region and service.
+        // come from the environment; the profile still gives the URL (and a SigV4 scope).
         crate::log::verbose(format_args!(
             "--auth {a} overrides profile {name:?} ({}): credentials from the environment",
-            profile.auth
+            profile.scheme()
         ));
-        let mut options = AuthOptions::new(a);
-        options.region = profile.region.clone();
-        options.service = profile.service.clone();
-        return Ok(Resolved {
-            options,
-            credentials: Box::new(EnvCredentials::from_process_env()),
-            profile: Some((name, profile)),
-        });
+        return Ok(adhoc_resolved(a, Some((name, profile))));
     }
-    crate::log::verbose(format_args!("using profile {name:?} ({}, secret in {})", profile.auth, profile.store));
-    let options = options_from_profile(&profile)?;
-    let store = store::open(&profile.store, &config_file.dir())?;
-    let credentials = Box::new(ProfileCredentials::new(name.clone(), profile.clone(), store));
-    Ok(Resolved { options, credentials, profile: Some((name, profile)) })
+    crate::log::verbose(format_args!("using profile {name:?} ({}, secret in {})", profile.scheme(), profile.store));
+    let provider = provider_for(cf, &name, &profile);
+    Ok(Resolved { settings: AuthSettings::new(profile.auth.clone()), provider, profile: Some((name, profile)) })
 }
 
-fn adhoc_resolved(scheme: AuthScheme) -> Resolved {
-    Resolved {
-        options: AuthOptions::new(scheme),
-        credentials: Box::new(EnvCredentials::from_process_env()),
-        profile: None,
+fn adhoc_resolved(scheme: AuthScheme, profile: Option<(String, Profile)>) -> Resolved {
+    let mut config = AuthConfig::bare(scheme);
+    if let (AuthConfig::SigV4 { region, service, .. }, Some((_, p))) = (&mut config, &profile)
+        && let AuthConfig::SigV4 { region: r, service: s, .. } = &p.auth
+    {
+        region.clone_from(r);
+        service.clone_from(s);
     }
-}
-
-/// Resolves `url` against a profile's base URL when it is a path (`/v1/chat`).
-pub fn join_url(base: Option<&str>, url: &str) -> Result<String, Error> {
-    if !url.starts_with('/') {
-        return Ok(url.to_string());
-    }
-    let Some(base) = base else {
-        return Err(Error::Input(format!("{url:?} is a path, and no profile with a url is in use: give a full URL")));
-    };
-    Ok(format!("{}{url}", base.trim_end_matches('/')))
+    Resolved { settings: AuthSettings::new(config), provider: Arc::new(EnvProvider::from_process_env(scheme)), profile }
 }

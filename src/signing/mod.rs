@@ -127,7 +127,11 @@ impl SigningError {
 
     /// The documented exit code: 4 for unusable credentials, 3 for bad input.
     pub fn exit_code(&self) -> crate::exit::ExitCode {
-        if self.is_credential_problem() { crate::exit::ExitCode::Credentials } else { crate::exit::ExitCode::InvalidInput }
+        if self.is_credential_problem() {
+            crate::exit::ExitCode::Credentials
+        } else {
+            crate::exit::ExitCode::InvalidInput
+        }
     }
 }
 

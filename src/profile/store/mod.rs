@@ -11,6 +11,7 @@
 //! | `env:VAR` | the environment variable `VAR`, read at use | no |
 //! | `command:CMD` | what `CMD` prints (like AWS `credential_process`, `pass`, `op read`) | no |
 
+mod codes;
 mod command;
 mod env;
 mod file;

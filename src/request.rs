@@ -1,5 +1,6 @@
-//! curl-like request options (`-X`, `-H`, `-d`) turned into what the signer and the output
-//! need; large file bodies are hashed by streaming, never read whole.
+//! The request model as sent (L1): curl-like request options (`-X`, `-H`, `-d`) turned into
+//! what the signer, the HTTP client and the printer need; large file bodies are hashed by
+//! streaming, never read whole.
 
 use std::ffi::OsStr;
 use std::io::Read;
@@ -7,24 +8,81 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::Error;
-use crate::signing::Payload;
+use crate::signing::{Payload, Signed};
+
+/// Bad request options (exit 3), or a body that cannot be read (exit 5).
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("{0}")]
+    Input(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl RequestError {
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        RequestError::Io { what: what.into(), source }
+    }
+
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        match self {
+            RequestError::Input(_) => crate::exit::ExitCode::InvalidInput,
+            RequestError::Io { .. } => crate::exit::ExitCode::Io,
+        }
+    }
+}
+
+/// The user's headers with the signer's merged in: a `Host` the signer added goes first,
+/// user headers the signer replaces are dropped, and the signer's other headers follow.
+/// Returns the headers to send and the value of an automatically added `Host`.
+pub fn merge_headers(user: &[(String, String)], signed: &Signed) -> (Vec<(String, String)>, Option<String>) {
+    let mut out = Vec::with_capacity(user.len() + signed.headers.len());
+    let mut auto_host = None;
+    let replaced = |n: &str| {
+        n.eq_ignore_ascii_case("authorization") || signed.headers.iter().any(|(s, _)| s.eq_ignore_ascii_case(n))
+    };
+    let mut rest = signed.headers.iter().peekable();
+    if let Some((n, v)) = rest.next_if(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        out.push((n.clone(), v.clone()));
+        auto_host = Some(v.clone());
+    }
+    out.extend(user.iter().filter(|(n, _)| !replaced(n)).cloned());
+    out.extend(rest.cloned());
+    (out, auto_host)
+}
+
+/// Resolves `url` against a base URL when it is a path (`/v1/chat`).
+pub fn join_url(base: Option<&str>, url: &str) -> Result<String, RequestError> {
+    if !url.starts_with('/') {
+        return Ok(url.to_string());
+    }
+    let Some(base) = base else {
+        return Err(RequestError::Input(format!(
+            "{url:?} is a path, and no profile with a url is in use: give a full URL"
+        )));
+    };
+    Ok(format!("{}{url}", base.trim_end_matches('/')))
+}
 
 /// Parses `Name: value` (as curl's `-H`). The value may be empty; surrounding spaces are
 /// trimmed. The message never repeats the value, which may be a secret.
-pub fn parse_header_line(line: &str) -> Result<(String, String), Error> {
+pub fn parse_header_line(line: &str) -> Result<(String, String), RequestError> {
     let (name, value) = line
         .split_once(':')
-        .ok_or_else(|| Error::Input("invalid header: expected 'Name: value' (no ':' found)".into()))?;
+        .ok_or_else(|| RequestError::Input("invalid header: expected 'Name: value' (no ':' found)".into()))?;
     let name = name.trim();
     if name.is_empty() || !name.bytes().all(crate_tchar) {
-        return Err(Error::Input(format!(
+        return Err(RequestError::Input(format!(
             "invalid header name {:?}: use letters, digits and !#$%&'*+-.^_`|~",
             name.chars().take(40).collect::<String>()
         )));
     }
     if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
-        return Err(Error::Input(format!(
+        return Err(RequestError::Input(format!(
             "invalid value for header {name}: it contains a line break or control character"
         )));
     }
@@ -36,17 +94,17 @@ fn crate_tchar(b: u8) -> bool {
 }
 
 /// Parses and checks a request URL: `http` or `https`, with a host.
-pub fn parse_url(s: &str) -> Result<url::Url, Error> {
-    let url =
-        url::Url::parse(s.trim()).map_err(|e| Error::Input(format!("invalid URL {:?}: {e}", redact_userinfo(s))))?;
+pub fn parse_url(s: &str) -> Result<url::Url, RequestError> {
+    let url = url::Url::parse(s.trim())
+        .map_err(|e| RequestError::Input(format!("invalid URL {:?}: {e}", redact_userinfo(s))))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::Input(format!("invalid URL: scheme {:?} is not http or https", url.scheme())));
+        return Err(RequestError::Input(format!("invalid URL: scheme {:?} is not http or https", url.scheme())));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::Input("invalid URL: it has no host".into()));
+        return Err(RequestError::Input("invalid URL: it has no host".into()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Input(
+        return Err(RequestError::Input(
             "invalid URL: credentials in the URL (user:password@) are not accepted; use --auth basic with GWCTL_USERNAME/GWCTL_PASSWORD".into(),
         ));
     }
@@ -116,13 +174,15 @@ pub enum Body {
 }
 
 impl Body {
-    pub fn load(arg: Option<&BodyArg>, stdin: &mut dyn Read) -> Result<Self, Error> {
+    pub fn load(arg: Option<&BodyArg>, stdin: &mut dyn Read) -> Result<Self, RequestError> {
         Ok(match arg {
             None => Body::Empty,
             Some(BodyArg::Inline(b)) => Body::Bytes { data: b.clone(), from_stdin: false },
             Some(BodyArg::Stdin) => {
                 let mut data = Vec::new();
-                stdin.read_to_end(&mut data).map_err(|e| Error::io("cannot read the body from standard input", e))?;
+                stdin
+                    .read_to_end(&mut data)
+                    .map_err(|e| RequestError::io("cannot read the body from standard input", e))?;
                 Body::Bytes { data, from_stdin: true }
             }
             Some(BodyArg::File(path)) => {
@@ -146,13 +206,13 @@ impl Body {
 }
 
 /// Streams a file through SHA-256 with a fixed 256 KiB buffer.
-pub fn sha256_file(path: &Path) -> Result<([u8; 32], u64), Error> {
+pub fn sha256_file(path: &Path) -> Result<([u8; 32], u64), RequestError> {
     let what = || format!("cannot read body file {}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| Error::io(what(), e))?;
+    let file = std::fs::File::open(path).map_err(|e| RequestError::io(what(), e))?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::io(what(), std::io::Error::other("it is a directory")));
+        return Err(RequestError::io(what(), std::io::Error::other("it is a directory")));
     }
-    sha256_reader(file).map_err(|e| Error::io(what(), e))
+    sha256_reader(file).map_err(|e| RequestError::io(what(), e))
 }
 
 /// SHA-256 of everything `r` yields, and its length, in constant memory.

@@ -1,0 +1,171 @@
+//! Credential providers (L2): where the secret material for a request comes from, with an
+//! optional expiry. One trait, [`ProvideCredential`], implemented by the environment
+//! ([`env::EnvProvider`]) and a profile's secret store ([`store::StoreProvider`]); token-issuing
+//! providers plug in the same way. [`cached::Cached`] keeps an unexpired credential and
+//! refreshes it inside a window before expiry, or once after the server refused it.
+//!
+//! Secrets never come from command-line arguments (they would show in `ps` and shell history).
+
+pub mod cached;
+pub mod env;
+pub mod store;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use secrecy::SecretString;
+
+use crate::signing::aksk::AkSkCredentials;
+use crate::signing::basic::BasicCredentials;
+use crate::signing::jwt::JwtKey;
+use crate::signing::sigv4::AwsCredentials;
+
+pub use cached::Cached;
+pub use env::EnvProvider;
+pub use store::StoreProvider;
+
+/// The secret material of one scheme.
+pub enum Material {
+    Basic(BasicCredentials),
+    Aws(AwsCredentials),
+    AkSk(AkSkCredentials),
+    Jwt(JwtKey),
+    Bearer(SecretString),
+}
+
+impl std::fmt::Debug for Material {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Material::Basic(_) => "Basic(****)",
+            Material::Aws(_) => "Aws(****)",
+            Material::AkSk(_) => "AkSk(****)",
+            Material::Jwt(_) => "Jwt(****)",
+            Material::Bearer(_) => "Bearer(****)",
+        })
+    }
+}
+
+/// A credential: its material, and when it stops working (`None`: not known to expire).
+#[derive(Debug)]
+pub struct Credential {
+    pub material: Material,
+    pub expires_at: Option<SystemTime>,
+    pub obtained_at: SystemTime,
+}
+
+impl Credential {
+    /// A credential that does not expire by itself (a stored key, a password).
+    pub fn lasting(material: Material) -> Self {
+        Self { material, expires_at: None, obtained_at: SystemTime::now() }
+    }
+
+    /// Whether it should be refreshed at `now`: inside the later of 60 s and 10% of its
+    /// lifetime before expiry.
+    pub fn needs_refresh(&self, now: SystemTime) -> bool {
+        let Some(expires) = self.expires_at else { return false };
+        let lifetime = expires.duration_since(self.obtained_at).unwrap_or_default();
+        let window = Duration::from_secs(60).max(lifetime / 10);
+        now + window >= expires
+    }
+}
+
+/// Credential failures. Messages name the variable, file or profile, never the secret.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialError {
+    #[error("missing credential: set {var} (needed by --auth {scheme})")]
+    Missing { var: &'static str, scheme: &'static str },
+    #[error("{var} is not valid UTF-8")]
+    NotUnicode { var: &'static str },
+    #[error("cannot read the key file named by {var} ({path}): {source}")]
+    KeyFile {
+        var: &'static str,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{var}: {message}")]
+    Invalid { var: &'static str, message: String },
+    #[error("profile {profile:?}: {message}")]
+    Profile { profile: String, message: String },
+    #[error(transparent)]
+    Store(#[from] crate::profile::store::StoreError),
+}
+
+impl CredentialError {
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        match self {
+            CredentialError::KeyFile { .. } => crate::exit::ExitCode::Io,
+            CredentialError::Store(e) => e.exit_code(),
+            _ => crate::exit::ExitCode::Credentials,
+        }
+    }
+}
+
+pub type CredentialFuture<'a> = Pin<Box<dyn Future<Output = Result<Arc<Credential>, CredentialError>> + Send + 'a>>;
+
+/// A source of credentials for one scheme (fixed when the provider is made).
+pub trait ProvideCredential: Send + Sync {
+    /// The current credential.
+    fn provide(&self) -> CredentialFuture<'_>;
+
+    /// Forgets a cached credential after a server refused it. Returns whether asking again
+    /// may give a different one (so a refused request is worth one more try).
+    fn invalidate(&self) -> bool {
+        false
+    }
+
+    /// Where the credential comes from, for messages (`the environment`, `profile "prod"`).
+    fn describe(&self) -> String;
+
+    /// A region to use when neither the command line nor the host name gives one.
+    fn default_region(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A credential already in hand (a key being rotated, a password being checked).
+pub struct Fixed(Arc<Credential>);
+
+impl Fixed {
+    pub fn new(material: Material) -> Self {
+        Self(Arc::new(Credential::lasting(material)))
+    }
+}
+
+impl ProvideCredential for Fixed {
+    fn provide(&self) -> CredentialFuture<'_> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+
+    fn describe(&self) -> String {
+        "the credential in hand".into()
+    }
+}
+
+/// A ready future, for providers that need no I/O.
+pub(crate) fn ready(r: Result<Credential, CredentialError>) -> CredentialFuture<'static> {
+    Box::pin(std::future::ready(r.map(Arc::new)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_window() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let c = |life: u64| Credential {
+            material: Material::Bearer(SecretString::from("t")),
+            expires_at: Some(t0 + Duration::from_secs(life)),
+            obtained_at: t0,
+        };
+        // 1 h token: window is 6 min.
+        assert!(!c(3600).needs_refresh(t0 + Duration::from_secs(3600 - 361)));
+        assert!(c(3600).needs_refresh(t0 + Duration::from_secs(3600 - 360)));
+        // 5 s token: window is 60 s, so it is always refreshed.
+        assert!(c(5).needs_refresh(t0));
+        assert!(!Credential::lasting(Material::Bearer(SecretString::from("t"))).needs_refresh(SystemTime::now()));
+    }
+}

@@ -1,0 +1,85 @@
+//! JWT key pairs: a new key with a new kid signs at once; the previous public key stays in the
+//! JWKS until `--finish`.
+
+use super::*;
+
+impl Rotator<'_> {
+    pub(super) fn jwt_pair(&self, p: &Profile) -> Result<Report, KeysError> {
+        let alg = self.jwt_alg(p)?;
+        match p.rotation.as_ref().map(|r| r.step) {
+            None => {}
+            Some(RotationStep::Created) => return self.jwt_switch(),
+            Some(RotationStep::Overlap) => {
+                return Err(stopped(format!(
+                    "profile {:?} was rotated at {}; the previous public key is still published. When every gateway \
+                     has fetched the new JWKS, run gwctl keys rotate --profile {} --finish (then rotate again if needed)",
+                    self.name,
+                    p.rotation.as_ref().map(|r| r.started.as_str()).unwrap_or("?"),
+                    self.name
+                )));
+            }
+            Some(other) => return Err(self.foreign_step(other)),
+        }
+        let current = self.jwt_of(p, self.get(Slot::Current)?)?;
+        let old_kid = p.jwt().and_then(|j| j.kid.clone());
+        let previous_jwk = sjwt::public_jwk(alg, &current, old_kid.as_deref())?;
+        let (secret, kid, _) = self.new_gateway_secret(p)?;
+        let key = sjwt::JwtKey::parse(&secret)?;
+        sjwt::public_jwk(alg, &key, kid.as_deref())?; // the new key must be usable for alg
+        if self.opts.dry_run {
+            return Ok(said(format!(
+                "would make a new {alg:?} key with kid {}, sign with it, and keep publishing the old key{} until --finish",
+                kid.as_deref().unwrap_or("?"),
+                old_kid.as_deref().map(|k| format!(" ({k})")).unwrap_or_default()
+            )));
+        }
+        self.set(Slot::Pending, &secret)?;
+        self.update(|p| {
+            p.rotation = Some(Rotation {
+                step: RotationStep::Created,
+                started: now_rfc3339(),
+                pending_key_id: kid.clone(),
+                previous_key_id: old_kid.clone(),
+                keys_before: vec![],
+                previous_jwk: Some(previous_jwk.to_string()),
+                keep_old: false,
+                generated: true,
+            })
+        })?;
+        failpoint("after-store-pending");
+        step(&self.name, format_args!("made a new {alg:?} key, kid {}", kid.as_deref().unwrap_or("?")));
+        self.jwt_switch()
+    }
+
+    /// Makes the pending key current, together with its kid.
+    pub(super) fn jwt_switch(&self) -> Result<Report, KeysError> {
+        let p = self.profile()?;
+        let Some(r) = p.rotation.clone() else {
+            return Err(stopped(format!("profile {:?} has no rotation under way", self.name)));
+        };
+        if let Some(pending) = self.get_opt(Slot::Pending)? {
+            self.set(Slot::Current, &pending)?;
+        }
+        failpoint("after-switch");
+        let kid = r.pending_key_id.clone();
+        self.update(|p| {
+            set_kid(&mut p.auth, kid.clone());
+            p.key_created = Some(now_rfc3339());
+            set_step(p, RotationStep::Overlap, |_| {});
+        })?;
+        self.delete(Slot::Pending)?;
+        step(
+            &self.name,
+            format_args!(
+                "tokens are now signed with kid {}; the previous public key stays in the JWKS",
+                kid.as_deref().unwrap_or("?")
+            ),
+        );
+        Ok(format!(
+            "Publish the JWKS with both keys to the gateway now:\n  gwctl keys jwks --profile {n}\n\
+             When every gateway has it and tokens signed with the old key have expired, run:\n  gwctl keys rotate --profile {n} --finish\n",
+            n = self.name
+        )
+        .into())
+    }
+}
