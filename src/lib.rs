@@ -33,5 +33,6 @@ pub mod prompt;
 pub mod request_spec;
 pub mod scaffold;
 pub mod signing;
+pub mod tokens;
 
 pub use error::{Error, ExitCode};
