@@ -349,23 +349,6 @@ fn refusals_are_one_line_errors() {
     assert_eq!(fx.token_hits("gwctl-basic") + fx.token_hits("gwctl-post") + fx.token_hits("gwctl-jwt"), 0);
 }
 
-/// A cache in a file, like a secret-store slot.
-fn file_store(
-    path: &Path,
-) -> (impl FnMut() -> Result<Option<CachedToken>, TokenError>, impl FnMut(&CachedToken) -> Result<(), TokenError>) {
-    let p1 = path.to_path_buf();
-    let p2 = path.to_path_buf();
-    (
-        move || Ok(std::fs::read(&p1).ok().and_then(|b| CachedToken::from_bytes(&b).ok())),
-        move |t: &CachedToken| {
-            let tmp = p2.with_extension("tmp");
-            std::fs::write(&tmp, &*t.to_bytes()).unwrap();
-            std::fs::rename(&tmp, &p2).unwrap();
-            Ok(())
-        },
-    )
-}
-
 fn obtain(
     fx: &Fixture,
     t: &ReqwestTransport,
@@ -384,8 +367,15 @@ fn obtain(
         rejected,
         now: &now,
     };
-    let (read, write) = file_store(store);
-    let r = block(cache::obtain(
+    // A cache in a file, like a secret-store slot (written atomically).
+    let read = || Ok(std::fs::read(store).ok().and_then(|b| CachedToken::from_bytes(&b).ok()));
+    let write = |t: &CachedToken| {
+        let tmp = store.with_extension("tmp");
+        std::fs::write(&tmp, &*t.to_bytes()).unwrap();
+        std::fs::rename(&tmp, store).unwrap();
+        Ok(())
+    };
+    let r = block(cache::obtain::<TokenError, _, _, _, _>(
         &opts,
         read,
         || async { Ok(fetch_token(t, cfg, cred, SigningTime::now()).await?.into_cached(binding.clone())) },

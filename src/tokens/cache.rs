@@ -543,6 +543,27 @@ mod tests {
         assert!(waiter.join().unwrap());
     }
 
+    /// Another process (util-linux `flock`, the same flock(2) lock) holds the lock: we wait for
+    /// it, and get it once that process ends.
+    #[test]
+    fn lock_is_exclusive_across_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = RefreshLock::path_for(dir.path(), "p");
+        std::fs::write(&path, b"").unwrap();
+        let Ok(mut child) = std::process::Command::new("flock").arg(&path).args(["sleep", "1.5"]).spawn() else {
+            eprintln!("note: no flock(1) here; the cross-thread test covers the lock");
+            return;
+        };
+        std::thread::sleep(Duration::from_millis(400));
+        let e = RefreshLock::acquire_blocking(dir.path(), "p", Duration::from_millis(200)).unwrap_err();
+        assert!(matches!(e, CacheError::LockTimeout { .. }), "{e}");
+        let start = Instant::now();
+        let lock = rt().block_on(RefreshLock::acquire(dir.path(), "p", Duration::from_secs(10))).unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(500), "{:?}", start.elapsed());
+        assert_eq!(lock.path(), path);
+        let _ = child.wait();
+    }
+
     fn rt() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
     }
