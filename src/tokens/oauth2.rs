@@ -723,7 +723,7 @@ pub fn parse_token_response(
             }
         });
     }
-    let doc: Option<Value> = serde_json::from_slice(&resp.body).ok();
+    let mut doc: Option<Value> = serde_json::from_slice(&resp.body).ok();
     let obj = doc.as_ref().and_then(Value::as_object);
     // An OAuth2 error document, whatever the status (some servers answer 200 with one).
     if let Some(o) = obj
@@ -747,11 +747,12 @@ pub fn parse_token_response(
         let detail = if hint.is_empty() { resp.describe() } else { format!("{}; {hint}", resp.describe()) };
         return Err(TokenError::Status { url: url_s, status: resp.status, detail });
     }
-    let Some(o) = obj else {
+    let Some(o) = doc.as_mut().and_then(Value::as_object_mut) else {
         return Err(bad(format!("not a JSON object ({})", resp.describe())));
     };
-    let token = match o.get("access_token") {
-        Some(Value::String(t)) if !t.is_empty() => t,
+    // Taken out of the document, so the one copy serde_json made is wiped on drop.
+    let token = match o.remove("access_token") {
+        Some(Value::String(t)) if !t.is_empty() => Zeroizing::new(t),
         Some(Value::String(_)) => return Err(bad("access_token is empty".into())),
         Some(_) => return Err(bad("access_token is not a string".into())),
         None => return Err(bad("no access_token in the answer".into())),
@@ -788,7 +789,7 @@ pub fn parse_token_response(
             return Err(bad(format!("expires_in is {n} s, over a year: refusing to trust it")));
         }
         Some(n) => (n, true),
-        None => (jwt_lifetime(token, now).unwrap_or(DEFAULT_EXPIRES_IN), false),
+        None => (jwt_lifetime(&token, now).unwrap_or(DEFAULT_EXPIRES_IN), false),
     };
     let scope = o.get("scope").and_then(Value::as_str).map(|s| sanitize(s, 1000));
     Ok(IssuedToken {
