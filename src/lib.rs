@@ -7,7 +7,8 @@
 //! - L0, pure values: [`signing`] (the one signing module), [`scheme`] (schemes and their
 //!   settings), [`util`], [`redact`], [`exit`] (the exit-code table), [`log`].
 //! - L1, protocols and the request model: [`request`], [`gateway`] (what each gateway flavour
-//!   means: paths, payloads, error bodies, stream decoding), [`profile::store`] (secret stores).
+//!   means: paths, payloads, error bodies, stream decoding), [`tokens`] (OAuth2 and STS token
+//!   exchanges over a transport trait, the token cache), [`profile::store`] (secret stores).
 //! - L2, configuration and transport: [`profile`] (typed profiles, the config file),
 //!   [`credentials`] (providers with expiry), [`auth`] (settings + credential → signer),
 //!   [`http`] (client, retries that re-sign, 401 refresh).
@@ -38,6 +39,7 @@ pub mod request;
 pub mod scaffold;
 pub mod scheme;
 pub mod signing;
+pub mod tokens;
 pub mod util;
 
 pub use error::Error;

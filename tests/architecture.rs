@@ -15,11 +15,12 @@ const LAYERS: &[(&str, u8)] = &[
     ("redact", 0),
     ("exit", 0),
     ("log", 0),
-    // L1: the request model, gateway protocols, secret stores.
+    // L1: the request model, gateway and token protocols, secret stores.
     ("request", 1),
     ("gateway", 1),
     ("profile::store", 1),
     ("profile::private_file", 1),
+    ("tokens", 1),
     // L2: configuration, credentials, signing setup, transport.
     ("profile", 2),
     ("credentials", 2),
@@ -32,7 +33,6 @@ const LAYERS: &[(&str, u8)] = &[
     ("ops", 3),
     ("batch", 3),
     ("serve", 3),
-    ("tokens", 3),
     // L4: the command line.
     ("cli", 4),
     ("commands", 4),
