@@ -7,16 +7,37 @@ fn main() -> std::process::ExitCode {
     clap_complete::CompleteEnv::with_factory(gwctl::cli::Cli::command).complete();
     let cli = match gwctl::cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version print to stdout and succeed; real usage errors exit 2.
+        Err(e) if !e.use_stderr() => {
+            // --help and --version print to stdout and succeed.
             let _ = e.print();
-            return std::process::ExitCode::from(if e.use_stderr() { gwctl::ExitCode::Usage as u8 } else { 0 });
+            return std::process::ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line, like every other error: clap's first line, and where to look.
+            let text = e.render().to_string();
+            // clap's message: its lines up to the usage or the tip, joined.
+            let lines: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
+                .filter(|l| !l.is_empty())
+                .collect();
+            let joined = lines.join(" ");
+            let first = joined.trim_start_matches("error: ").trim();
+            let sub: Vec<String> = std::env::args().skip(1).take_while(|a| !a.starts_with('-')).take(2).collect();
+            let help = if sub.is_empty() || e.kind() == clap::error::ErrorKind::InvalidSubcommand {
+                "gwctl --help".to_string()
+            } else {
+                format!("gwctl {} --help", sub.join(" "))
+            };
+            eprintln!("gwctl: error: {} (see {help})", gwctl::redact::sanitize_line(first));
+            return std::process::ExitCode::from(gwctl::ExitCode::Usage as u8);
         }
     };
     match gwctl::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gwctl: error: {e}");
+            eprintln!("gwctl: error: {}", gwctl::redact::sanitize_line(&e.to_string()));
             std::process::ExitCode::from(e.exit_code() as u8)
         }
     }

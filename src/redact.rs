@@ -45,6 +45,51 @@ pub fn url(u: &str) -> String {
     format!("{base}?{}", parts.join("&"))
 }
 
+/// One line that is safe to print on a terminal: ANSI escape sequences (CSI `ESC [ … final`,
+/// OSC `ESC ] … BEL|ST`) are removed and every other control character becomes a space. For
+/// everything printed on stderr that may come from a server or a file.
+pub fn sanitize_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    // Parameters and intermediates, then one final byte in @..~.
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') | Some('P') | Some('_') | Some('^') => {
+                    chars.next();
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' || c == '\u{9c}' {
+                            break;
+                        }
+                        if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    chars.next();
+                }
+            },
+            c if c.is_control() => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Masks anything shaped like a JWT (`eyJ….….…`).
 pub fn jwts(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -86,5 +131,14 @@ mod tests {
             "https://h/p?a=1&X-Amz-Signature=****&X-Amz-Security-Token=****"
         );
         assert_eq!(jwts("x eyJhbGc.eyJzdWI.sig y eyJnot"), "x **** y eyJnot");
+    }
+
+    #[test]
+    fn sanitizes_terminal_escapes_and_line_breaks() {
+        assert_eq!(sanitize_line("a\u{1b}[2J\u{1b}]0;pwned\u{7}b"), "ab");
+        assert_eq!(sanitize_line("Code\nX-Evil: 1\r\n"), "Code X-Evil: 1 ");
+        assert_eq!(sanitize_line("caf\u{e9} \u{1b}[31mred\u{1b}[0m"), "caf\u{e9} red");
+        assert_eq!(sanitize_line("\u{1b}]8;;http://x\u{1b}\\link"), "link");
+        assert!(!sanitize_line("\u{7}\u{0}\u{85}").chars().any(char::is_control));
     }
 }

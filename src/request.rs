@@ -113,11 +113,14 @@ pub fn parse_url(s: &str) -> Result<url::Url, RequestError> {
 
 /// Hides `user:password@` in a URL that could not be parsed, so errors never echo it.
 fn redact_userinfo(s: &str) -> String {
-    let s: String = s.chars().take(200).collect();
-    match (s.find("://"), s.rfind('@')) {
+    // Redact first, then shorten: cutting first could leave a password whose '@' was cut off.
+    let redacted = match (s.find("://"), s.rfind('@')) {
         (Some(start), Some(at)) if at > start => format!("{}***@{}", &s[..start + 3], &s[at + 1..]),
-        _ => s,
-    }
+        (None, Some(at)) => format!("***@{}", &s[at + 1..]),
+        _ => s.to_string(),
+    };
+    let short: String = redacted.chars().take(200).collect();
+    crate::redact::sanitize_line(&short)
 }
 
 /// What `-d` named.
@@ -156,6 +159,9 @@ impl BodyArg {
     }
 }
 
+/// The largest body read from standard input or a pipe (files are streamed, never held).
+pub const MAX_STREAMED_BODY: u64 = 256 << 20;
+
 /// A loaded body: small ones in memory, files by path with a streamed hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
@@ -179,13 +185,20 @@ impl Body {
             None => Body::Empty,
             Some(BodyArg::Inline(b)) => Body::Bytes { data: b.clone(), from_stdin: false },
             Some(BodyArg::Stdin) => {
-                let mut data = Vec::new();
-                stdin
-                    .read_to_end(&mut data)
+                let data = crate::util::read_limited_from(stdin, MAX_STREAMED_BODY)
                     .map_err(|e| RequestError::io("cannot read the body from standard input", e))?;
                 Body::Bytes { data, from_stdin: true }
             }
             Some(BodyArg::File(path)) => {
+                // A pipe (`-d @<(cmd)`, `-d @/dev/stdin`) can be read only once: it is read into
+                // memory (bounded) so that it is hashed and sent from the same bytes.
+                let what = || format!("cannot read body file {}", path.display());
+                let meta = std::fs::metadata(path).map_err(|e| RequestError::io(what(), e))?;
+                if !meta.is_file() && !meta.is_dir() {
+                    let data =
+                        crate::util::read_limited(path, MAX_STREAMED_BODY).map_err(|e| RequestError::io(what(), e))?;
+                    return Ok(Body::Bytes { data, from_stdin: false });
+                }
                 let (sha256, len) = sha256_file(path)?;
                 Body::File { path: path.clone(), len, sha256 }
             }

@@ -89,8 +89,10 @@ pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, HttpError> {
     let mut b = reqwest::Client::builder()
         .connect_timeout(opts.connect_timeout)
         .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))
-        // reqwest drops Authorization (and cookies) when a redirect leaves the host.
-        .redirect(reqwest::redirect::Policy::limited(10));
+        // Redirects are followed by `send` itself: re-signed on the same origin, and with none of
+        // gwctl's or the user's headers (and no Referer) on another one.
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false);
     if let Some(path) = &opts.cacert {
         let pem = crate::util::read_limited(path, 16 << 20)
             .map_err(|e| RequestError::io(format!("cannot read --cacert {}", path.display()), e))?;
@@ -139,13 +141,89 @@ fn delay(attempt: u32, retry_after: Option<&str>) -> Duration {
 /// Called with each attempt's number, method, URL and headers (for `-v`).
 pub type RequestObserver<'a> = dyn FnMut(u32, &str, &str, &[(String, String)]) + 'a;
 
+/// The most redirects `send` follows.
+const MAX_REDIRECTS: usize = 10;
+
+fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+}
+
 /// Signs `out` with a signer from `auth` and sends it, retrying per `opts`; each attempt is
 /// signed anew (a fresh date, a fresh JWT, a refreshed token). `on_request` sees each
 /// attempt's headers (for `-v`). Any HTTP status is a response, not an error.
+///
+/// Redirects (at most 10) are followed here: to the same origin the request is signed again
+/// for the new URL; to another origin it goes without any header gwctl signed or the user
+/// added, and without a Referer (curl's rule without `--location-trusted`). 301/302/303 turn
+/// a POST into a body-less GET; 307/308 keep the method and body.
 pub async fn send(
     client: &reqwest::Client,
     out: &Outgoing<'_>,
     auth: &Auth,
+    opts: &HttpOptions,
+    on_request: &mut RequestObserver<'_>,
+) -> Result<reqwest::Response, HttpError> {
+    let origin = out.url.clone();
+    let empty = Body::Empty;
+    let mut current = Outgoing {
+        method: out.method.clone(),
+        url: out.url.clone(),
+        headers: out.headers.clone(),
+        body: out.body,
+        upload_progress: out.upload_progress.clone(),
+    };
+    for _ in 0..=MAX_REDIRECTS {
+        let trusted = same_origin(&current.url, &origin);
+        let resp = send_once(client, &current, trusted.then_some(auth), opts, on_request).await?;
+        let status = resp.status().as_u16();
+        let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location) else {
+            return Ok(resp);
+        };
+        let next = current.url.join(&location).map_err(|_| HttpError::Other {
+            host: current.url.host_str().unwrap_or("").into(),
+            reason: "a redirect to an invalid URL".into(),
+        })?;
+        if !matches!(next.scheme(), "http" | "https") {
+            return Ok(resp);
+        }
+        drop(resp);
+        let to_get = status == 303 || (matches!(status, 301 | 302) && current.method.eq_ignore_ascii_case("POST"));
+        crate::log::verbose(format_args!(
+            "HTTP {status}: following the redirect to {}{}",
+            crate::redact::url(next.as_str()),
+            if same_origin(&next, &origin) { "" } else { " (another origin: without credentials or headers)" }
+        ));
+        current = Outgoing {
+            method: if to_get && !current.method.eq_ignore_ascii_case("HEAD") {
+                "GET".into()
+            } else {
+                current.method.clone()
+            },
+            headers: if same_origin(&next, &origin) && !to_get {
+                out.headers.clone()
+            } else if same_origin(&next, &origin) {
+                out.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("content-type")).cloned().collect()
+            } else {
+                Vec::new()
+            },
+            body: if to_get { &empty } else { current.body },
+            upload_progress: None,
+            url: next,
+        };
+    }
+    Err(HttpError::Other {
+        host: origin.host_str().unwrap_or("").into(),
+        reason: format!("more than {MAX_REDIRECTS} redirects"),
+    })
+}
+
+/// One request (with retries): signed when `auth` is given, else sent with the given headers
+/// only.
+async fn send_once(
+    client: &reqwest::Client,
+    out: &Outgoing<'_>,
+    auth: Option<&Auth>,
     opts: &HttpOptions,
     on_request: &mut RequestObserver<'_>,
 ) -> Result<reqwest::Response, HttpError> {
@@ -155,9 +233,14 @@ pub async fn send(
     loop {
         let mut req = Request::from_url(&out.method, &out.url)?;
         req.headers = out.headers.clone();
-        let signer = auth.signer(&req.authority).await?;
-        let signed = signer.sign(&req, &out.body.payload(), SigningTime::now())?;
-        let (headers, auto_host) = merge_headers(&req.headers, &signed);
+        let (headers, auto_host) = match auth {
+            Some(auth) => {
+                let signer = auth.signer(&req.authority).await?;
+                let signed = signer.sign(&req, &out.body.payload(), SigningTime::now())?;
+                merge_headers(&req.headers, &signed)
+            }
+            None => (req.headers.clone(), None),
+        };
         on_request(attempt, &out.method, out.url.as_str(), &headers);
 
         let method = reqwest::Method::from_bytes(out.method.as_bytes())
@@ -210,7 +293,7 @@ pub async fn send(
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 // A refused token may have expired or been revoked early: refresh it once.
-                if status == 401 && !refreshed && auth.invalidate() {
+                if status == 401 && !refreshed && auth.is_some_and(Auth::invalidate) {
                     crate::log::verbose(format_args!("HTTP 401; refreshing the credential and trying once more"));
                     refreshed = true;
                     drop(resp);

@@ -102,7 +102,9 @@ impl From<crate::auth::AuthError> for KeysError {
 }
 
 /// Stops here when `GWCTL_FAILPOINT` names this step, so that tests can kill the process at
-/// an exact point: announces it on standard error, then waits to be killed.
+/// an exact point: announces it on standard error, then waits to be killed. A test hook: it
+/// exists in debug builds only (the tests' binary); a release build ignores the variable.
+#[cfg(debug_assertions)]
 pub(crate) fn failpoint(step: &str) {
     if std::env::var("GWCTL_FAILPOINT").is_ok_and(|f| f == step) {
         eprintln!("gwctl: failpoint {step}: waiting to be killed");
@@ -111,6 +113,10 @@ pub(crate) fn failpoint(step: &str) {
         }
     }
 }
+
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub(crate) fn failpoint(_step: &str) {}
 
 /// The JWKS (RFC 7517) for a JWT profile: the current public key, and during a rotation the
 /// pending and previous ones, so that a gateway trusts every key that may sign.

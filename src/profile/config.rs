@@ -83,14 +83,26 @@ impl ConfigFile {
     /// it back atomically. When `change` or the parse fails, nothing is written.
     pub fn update<T>(&self, change: impl FnOnce(&mut Config) -> Result<T, ProfileError>) -> Result<T, ProfileError> {
         let dir = self.dir();
-        std::fs::create_dir_all(&dir).map_err(|e| self.io("cannot create config directory", e))?;
+        create_private_dir(&dir).map_err(|e| self.io("cannot create config directory", e))?;
         let _lock = self.lock()?;
         let mut config = self.load()?;
         let out = change(&mut config)?;
-        let text = format!(
-            "{HEADER}{}",
-            toml::to_string(&config).map_err(|e| ProfileError::Invalid(format!("cannot write the config: {e}")))?
-        );
+        let fresh =
+            toml::to_string(&config).map_err(|e| ProfileError::Invalid(format!("cannot write the config: {e}")))?;
+        // Hand edits (comments, order, spacing) are kept: the new content is merged into the
+        // document as it is on disk, and only what changed is rewritten.
+        let existing = match std::fs::read(&self.path) {
+            Ok(bytes) => String::from_utf8(bytes).ok(),
+            Err(_) => None,
+        };
+        let mut text = match existing.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(old) => merge_preserving(old, &fresh).unwrap_or_else(|| format!("{HEADER}{fresh}")),
+            None => format!("{HEADER}{fresh}"),
+        };
+        // Comments stay with the profile they precede; the file's own header stays on top.
+        if !text.starts_with(HEADER.lines().next().unwrap_or("#")) {
+            text = format!("{HEADER}{}", text.trim_start());
+        }
         super::private_file::write(&dir, &self.path, text.as_bytes())
             .map_err(|e| self.io("cannot write config file", e))?;
         Ok(out)
@@ -99,8 +111,18 @@ impl ConfigFile {
     fn lock(&self) -> Result<File, ProfileError> {
         let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "config".into());
         let lock_path = self.dir().join(format!(".{name}.lock"));
-        let file = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| {
-            ProfileError::Io { what: "cannot open lock file", path: lock_path.display().to_string(), source: e }
+        let mut options = File::options();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            // Owner-only, and never through a symlink (a dangling link would create its target).
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc_o_nofollow());
+        }
+        let file = options.open(&lock_path).map_err(|e| ProfileError::Io {
+            what: "cannot open lock file (it must be a plain file, not a symlink)",
+            path: lock_path.display().to_string(),
+            source: e,
         })?;
         file.lock().map_err(|e| ProfileError::Io {
             what: "cannot lock",
@@ -112,6 +134,93 @@ impl ConfigFile {
 
     fn io(&self, what: &'static str, source: std::io::Error) -> ProfileError {
         ProfileError::Io { what, path: self.path.display().to_string(), source }
+    }
+}
+
+/// `new` (a freshly serialised config) written into `old` (the file as it is), keeping old's
+/// comments and layout wherever the content is the same. `None` when `old` does not parse.
+fn merge_preserving(old: &str, new: &str) -> Option<String> {
+    let mut doc: toml_edit::DocumentMut = old.parse().ok()?;
+    let fresh: toml_edit::DocumentMut = new.parse().ok()?;
+    merge_table(doc.as_table_mut(), fresh.as_table());
+    Some(doc.to_string())
+}
+
+fn bare(item: &toml_edit::Item) -> String {
+    let mut item = item.clone();
+    if let Some(v) = item.as_value_mut() {
+        v.decor_mut().clear();
+    }
+    item.to_string().trim().to_string()
+}
+
+fn merge_table(old: &mut toml_edit::Table, new: &toml_edit::Table) {
+    let gone: Vec<String> = old.iter().map(|(k, _)| k.to_string()).filter(|k| !new.contains_key(k)).collect();
+    for k in gone {
+        old.remove(&k);
+    }
+    for (k, new_item) in new.iter() {
+        match (old.get_mut(k), new_item) {
+            (Some(toml_edit::Item::Table(o)), toml_edit::Item::Table(n)) => merge_table(o, n),
+            (Some(o), n) if bare(o) == bare(n) => {}
+            (Some(toml_edit::Item::Value(o)), toml_edit::Item::Value(n)) => {
+                let decor = o.decor().clone();
+                *o = n.clone();
+                *o.decor_mut() = decor;
+            }
+            (Some(o), n) => *o = n.clone(),
+            (None, n) => {
+                let mut n = n.clone();
+                if let Some(t) = n.as_table_mut() {
+                    clear_positions(t);
+                }
+                old.insert(k, n);
+            }
+        }
+    }
+}
+
+/// Tables taken from another document go after the existing ones.
+fn clear_positions(t: &mut toml_edit::Table) {
+    t.set_position(None);
+    for (_, item) in t.iter_mut() {
+        if let Some(sub) = item.as_table_mut() {
+            clear_positions(sub);
+        }
+    }
+}
+
+/// `O_NOFOLLOW` (Linux, the BSDs and macOS agree on "do not follow a final symlink").
+#[cfg(unix)]
+fn libc_o_nofollow() -> i32 {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        0o400000
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        0x0100
+    }
+}
+
+/// Creates the config directory (and its parents) with mode 0700 for the last part; an
+/// existing directory is left as it is (`gwctl doctor` warns about a loose mode).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    match b.create(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        other => other,
     }
 }
 
@@ -178,6 +287,34 @@ mod tests {
         let before = std::fs::read(&cf.path).unwrap();
         assert!(cf.update(|_| Ok(())).is_err());
         assert_eq!(std::fs::read(&cf.path).unwrap(), before);
+
+        // Comments and layout written by hand survive an update.
+        let hand = "# my profiles\n[profiles.a] # the AWS one\nauth = \"sigv4\"\n# key below\naccess_key_id = \"AK\"   # old\nstore = \"env:X\"\n";
+        std::fs::write(&cf.path, hand).unwrap();
+        cf.update(|c| {
+            let mut t = c.get("a")?.to_toml();
+            t.region = Some("eu-west-1".into());
+            c.profiles.insert("a".into(), Profile::try_from(t)?);
+            let mut b = ProfileToml::new(AuthScheme::Bearer, StoreSpec::Env("T".into()));
+            b.url = Some("https://gw.example/".into());
+            c.profiles.insert("b".into(), Profile::try_from(b)?);
+            Ok(())
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&cf.path).unwrap();
+        for kept in ["# my profiles", "# the AWS one", "# key below", "# old"] {
+            assert!(text.contains(kept), "{kept:?} lost:\n{text}");
+        }
+        let c = cf.load().unwrap();
+        assert_eq!(c.get("a").unwrap().auth.region(), Some("eu-west-1"));
+        assert_eq!(c.get("b").unwrap().url.as_deref(), Some("https://gw.example/"));
+        cf.update(|c| {
+            c.profiles.remove("a");
+            Ok(())
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&cf.path).unwrap();
+        assert!(text.starts_with("# gwctl configuration") && !text.contains("[profiles.a]"), "{text}");
 
         // Every name is checked on load, not only on add.
         std::fs::write(&cf.path, "[profiles.\"../../tmp/evil\"]\nauth = \"bearer\"\nstore = \"file\"\n").unwrap();

@@ -65,7 +65,11 @@ impl StreamDecoder {
                 if self.raw {
                     out.push(Piece::Raw(chunk.to_vec()));
                 }
-                for ev in parser.push(chunk) {
+                let events = parser.push(chunk);
+                if let Some(e) = parser.failed() {
+                    return Err(GatewayError::Stream(e.to_string()));
+                }
+                for ev in events {
                     self.events += 1;
                     if ev.data.trim() == "[DONE]" {
                         self.done = true;
@@ -118,7 +122,12 @@ impl StreamDecoder {
     pub fn finish(self) -> Result<(), GatewayError> {
         match self.framing {
             Framing::Sse(_) if self.done => Ok(()),
-            Framing::Sse(parser) => parser.finish().map_err(GatewayError::Stream),
+            Framing::Sse(parser) => parser.finish().map_err(|e| {
+                GatewayError::Stream(format!(
+                    "the gateway closed the stream after {} event(s) without finishing it ({e}); check the gateway's log",
+                    self.events
+                ))
+            }),
             Framing::Aws { decoder, .. } => decoder.finish().map_err(GatewayError::Stream),
         }
     }
