@@ -32,6 +32,7 @@ pub mod profile;
 pub mod prompt;
 pub mod request_spec;
 pub mod scaffold;
+pub mod serve;
 pub mod signing;
 
 pub use error::{Error, ExitCode};
