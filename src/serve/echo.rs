@@ -52,7 +52,8 @@ pub fn chat(body: &Value) -> Result<Answer, BadBody> {
     let mut prompt_tokens = 0;
     let mut last_user = None;
     for m in messages {
-        let role = m.get("role").and_then(Value::as_str).ok_or_else(|| BadBody("each message needs a 'role'".into()))?;
+        let role =
+            m.get("role").and_then(Value::as_str).ok_or_else(|| BadBody("each message needs a 'role'".into()))?;
         let content = m
             .get("content")
             .and_then(content_text)
@@ -165,7 +166,9 @@ pub fn stream_events(ep: &Endpoint, a: &Answer, id: &str, created: i64, done_mar
         } else {
             json!({"index": 0, "finish_reason": null, "text": p})
         };
-        out.push(event(json!({"id": id, "object": object, "created": created, "model": ep.model, "choices": [choice]})));
+        out.push(event(
+            json!({"id": id, "object": object, "created": created, "model": ep.model, "choices": [choice]}),
+        ));
     }
     let last = if chat {
         json!({"index": 0, "finish_reason": "stop", "delta": {}})
@@ -188,8 +191,10 @@ mod tests {
 
     #[test]
     fn echoes() {
-        let a = chat(&json!({"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi there"}]}))
-            .unwrap();
+        let a = chat(
+            &json!({"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi there"}]}),
+        )
+        .unwrap();
         assert_eq!((a.text.as_str(), a.prompt_tokens, a.completion_tokens), ("hi there", 4, 2));
         assert!(chat(&json!({"messages": []})).is_err());
         assert_eq!(completions(&json!({"prompt": "a b c"})).unwrap().text, "a b c");

@@ -77,7 +77,11 @@ pub(super) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<
             out.result,
         );
         if let Some((creq, sts)) = &out.explain {
-            line.push_str(&format!(" canonical_request={} string_to_sign={}", Value::from(creq.as_str()), Value::from(sts.as_str())));
+            line.push_str(&format!(
+                " canonical_request={} string_to_sign={}",
+                Value::from(creq.as_str()),
+                Value::from(sts.as_str())
+            ));
         }
         log(&line);
     }
@@ -109,7 +113,8 @@ async fn process(state: &Arc<State>, req: Request<Incoming>) -> Outcome {
     }
     let (parts, body) = req.into_parts();
     let max = state.limits.max_body_bytes;
-    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max as u64) {
         return outcome(too_large(max), "-", "body_too_large");
     }
@@ -272,7 +277,10 @@ fn route(state: &State, method: &Method, path: &str, body: &[u8], cut: bool) -> 
             };
             if body.get("model").is_some() {
                 return (
-                    detail(422, "The parameter 'model' is not allowed on /endpoints/NAME/invocations: the endpoint sets it"),
+                    detail(
+                        422,
+                        "The parameter 'model' is not allowed on /endpoints/NAME/invocations: the endpoint sets it",
+                    ),
                     "bad_body",
                 );
             }
@@ -296,10 +304,14 @@ fn route(state: &State, method: &Method, path: &str, body: &[u8], cut: bool) -> 
                 return (detail(422, "'model' (the endpoint name) is required"), "bad_body");
             };
             let Some(ep) = state.endpoints.iter().find(|e| e.name == model) else {
-                return (detail(404, &format!("Endpoint {:?} not found", model.chars().take(100).collect::<String>())), "not_found");
+                return (
+                    detail(404, &format!("Endpoint {:?} not found", model.chars().take(100).collect::<String>())),
+                    "not_found",
+                );
             };
             if ep.endpoint_type != want {
-                let msg = format!("Endpoint {:?} is of type {}, not {}", ep.name, ep.endpoint_type.as_str(), want.as_str());
+                let msg =
+                    format!("Endpoint {:?} is of type {}, not {}", ep.name, ep.endpoint_type.as_str(), want.as_str());
                 return (detail(400, &msg), "wrong_endpoint_type");
             }
             invoke(state, ep, &body, true, cut)
@@ -355,7 +367,11 @@ fn invoke(state: &State, ep: &Endpoint, body: &Value, openai: bool, cut: bool) -
     let stream = futures_util::stream::unfold((events, 0usize), move |(events, i)| async move {
         match i {
             END => None,
-            CUT => Some((Err::<Frame<Bytes>, BoxError>("stream cut off (injected fault)".into()), (events, END))),
+            CUT => {
+                // Let the half event go out before the connection is dropped.
+                tokio::time::sleep(pause).await;
+                Some((Err::<Frame<Bytes>, BoxError>("stream cut off (injected fault)".into()), (events, END)))
+            }
             _ if cut && i == 1 => {
                 tokio::time::sleep(pause).await;
                 Some((Ok(Frame::data(Bytes::from_static(b"data: {\"choices\": [{\"delta\": {\"cont"))), (events, CUT)))
@@ -376,7 +392,12 @@ fn invoke(state: &State, ep: &Endpoint, body: &Value, openai: bool, cut: bool) -
     (r, if cut { "fault_stream_cut" } else { "ok" })
 }
 
-async fn forward(base: &url::Url, client: &reqwest::Client, parts: &hyper::http::request::Parts, body: Bytes) -> Response<Body> {
+async fn forward(
+    base: &url::Url,
+    client: &reqwest::Client,
+    parts: &hyper::http::request::Parts,
+    body: Bytes,
+) -> Response<Body> {
     let mut url = base.clone();
     let joined = format!("{}{}", base.path().trim_end_matches('/'), parts.uri.path());
     url.set_path(&joined);
@@ -400,7 +421,13 @@ async fn forward(base: &url::Url, client: &reqwest::Client, parts: &hyper::http:
     let resp = match sent {
         Ok(r) => r,
         Err(e) => {
-            let kind = if e.is_timeout() { "timed out" } else if e.is_connect() { "refused the connection" } else { "failed" };
+            let kind = if e.is_timeout() {
+                "timed out"
+            } else if e.is_connect() {
+                "refused the connection"
+            } else {
+                "failed"
+            };
             return json_response(
                 502,
                 &json!({"error": {"code": "upstream_unreachable", "message": format!("the upstream gateway {kind}")}}),

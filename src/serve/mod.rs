@@ -27,7 +27,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 
 use crate::scaffold::yaml::{self, Kind};
 pub use crate::signing::verify::{HtpasswdEntry, Identity, JwtVerifyKey, parse_htpasswd, parse_jwks};
-use crate::signing::verify::{VerifyConfigError, Verifier};
+use crate::signing::verify::{Verifier, VerifyConfigError};
 
 /// Where request log lines go (one call per line, no trailing newline). Never given a secret.
 pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
@@ -98,13 +98,15 @@ pub fn endpoints_from_mlflow_config(text: &str) -> Result<Vec<Endpoint>, ServeEr
         Ok(None) => return Err(bad(1, "the file is empty: it needs an `endpoints:` list")),
         Err((line, m)) => return Err(bad(line, &format!("not valid YAML: {m}"))),
     };
-    let list = root.get("endpoints").or_else(|| root.get("routes")).ok_or_else(|| bad(root.line, "no `endpoints:` list"))?;
+    let list =
+        root.get("endpoints").or_else(|| root.get("routes")).ok_or_else(|| bad(root.line, "no `endpoints:` list"))?;
     let Kind::Seq(items) = &list.kind else {
         return Err(bad(list.line, "`endpoints:` must be a list"));
     };
     let mut out: Vec<Endpoint> = Vec::new();
     for ep in items {
-        let name = ep.get("name").and_then(|n| n.as_str()).ok_or_else(|| bad(ep.line, "an endpoint without `name:`"))?;
+        let name =
+            ep.get("name").and_then(|n| n.as_str()).ok_or_else(|| bad(ep.line, "an endpoint without `name:`"))?;
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)) {
             return Err(bad(ep.line, &format!("endpoint name {:?}: use letters, digits, '-', '_' and '.'", name)));
         }
@@ -117,7 +119,12 @@ pub fn endpoints_from_mlflow_config(text: &str) -> Result<Vec<Endpoint>, ServeEr
             .and_then(|t| t.as_str())
             .ok_or_else(|| bad(ep.line, &format!("endpoint {name:?} has no `endpoint_type:`")))?;
         let endpoint_type = EndpointType::parse(t).ok_or_else(|| {
-            bad(ep.line, &format!("endpoint {name:?}: endpoint_type {t:?} is not llm/v1/chat, llm/v1/completions or llm/v1/embeddings"))
+            bad(
+                ep.line,
+                &format!(
+                    "endpoint {name:?}: endpoint_type {t:?} is not llm/v1/chat, llm/v1/completions or llm/v1/embeddings"
+                ),
+            )
         })?;
         let model = ep.get("model");
         let model_name = model.and_then(|m| m.get("name")).and_then(|n| n.as_str()).unwrap_or("echo");
@@ -153,7 +160,14 @@ pub struct Faults {
 
 impl Default for Faults {
     fn default() -> Self {
-        Self { rate_429: 0.0, rate_500: 0.0, cut_stream_rate: 0.0, latency: Duration::ZERO, retry_after_secs: 1, seed: 0 }
+        Self {
+            rate_429: 0.0,
+            rate_500: 0.0,
+            cut_stream_rate: 0.0,
+            latency: Duration::ZERO,
+            retry_after_secs: 1,
+            seed: 0,
+        }
     }
 }
 
@@ -316,8 +330,9 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
         )),
         None => None,
     };
-    let listener =
-        tokio::net::TcpListener::bind(config.listen).await.map_err(|e| ServeError::Bind(config.listen, e.to_string()))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| ServeError::Bind(config.listen, e.to_string()))?;
     let addr = listener.local_addr().map_err(|e| ServeError::Bind(config.listen, e.to_string()))?;
     let endpoints = if config.endpoints.is_empty() { default_endpoints() } else { config.endpoints };
     let log = config.log;
@@ -333,7 +348,11 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
             Some((u, _)) => log(&format!("forwarding verified requests to {}", u.as_str())),
             None => log(&format!(
                 "echo model endpoints: {}",
-                endpoints.iter().map(|e| format!("{} ({})", e.name, e.endpoint_type.as_str())).collect::<Vec<_>>().join(", ")
+                endpoints
+                    .iter()
+                    .map(|e| format!("{} ({})", e.name, e.endpoint_type.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     }

@@ -161,7 +161,10 @@ pub enum Reason {
     /// No identity has this access key id / JWT `kid`.
     UnknownKeyId(String),
     /// The credential scope names another region or service.
-    WrongScope { expected: String, got: String },
+    WrongScope {
+        expected: String,
+        got: String,
+    },
     /// The recomputed signature differs.
     SignatureMismatch,
     /// `X-Amz-Content-SHA256` does not match the body.
@@ -169,11 +172,17 @@ pub enum Reason {
     /// The session token is missing, unexpected or different.
     InvalidSessionToken,
     /// The request time is this many seconds off the server's clock (positive: in the future).
-    ClockSkew { seconds: i64 },
+    ClockSkew {
+        seconds: i64,
+    },
     /// A presigned URL or token expired this many seconds ago.
-    Expired { seconds_ago: i64 },
+    Expired {
+        seconds_ago: i64,
+    },
     /// A token whose `nbf`/`iat` lies in the future.
-    NotYetValid { seconds: i64 },
+    NotYetValid {
+        seconds: i64,
+    },
     WrongAudience,
     WrongIssuer,
     /// The JWT's algorithm is not accepted for its key.
@@ -459,11 +468,7 @@ impl Verifier {
         } else if scheme.eq_ignore_ascii_case("bearer") {
             self.verify_bearer(rest, now)
         } else {
-            Err(Refusal {
-                reason: Reason::UnsupportedScheme(printable(scheme, 40)),
-                scheme: None,
-                details: None,
-            })
+            Err(Refusal { reason: Reason::UnsupportedScheme(printable(scheme, 40)), scheme: None, details: None })
         }
     }
 
@@ -612,7 +617,9 @@ impl Verifier {
         r.headers = req
             .headers
             .iter()
-            .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization") && signed.iter().any(|s| n.eq_ignore_ascii_case(s)))
+            .filter(|(n, _)| {
+                !n.eq_ignore_ascii_case("authorization") && signed.iter().any(|s| n.eq_ignore_ascii_case(s))
+            })
             .cloned()
             .collect();
         r
@@ -701,7 +708,10 @@ impl Verifier {
         if !self.jwt.is_empty() && token.bytes().filter(|&b| b == b'.').count() == 2 {
             return self.verify_jwt(token, now);
         }
-        Err(Refusal::new(if self.bearer.is_empty() && !self.jwt.is_empty() { "jwt" } else { "bearer" }, Reason::InvalidToken))
+        Err(Refusal::new(
+            if self.bearer.is_empty() && !self.jwt.is_empty() { "jwt" } else { "bearer" },
+            Reason::InvalidToken,
+        ))
     }
 
     fn verify_jwt(&self, token: &str, now: SigningTime) -> Result<Verified, Refusal> {
@@ -721,16 +731,15 @@ impl Verifier {
                 if !kid_ok {
                     continue;
                 }
-                any_key = true;
                 let allowed = if entry.algorithms.is_empty() {
                     key.family().algorithms().to_vec()
                 } else {
                     entry.algorithms.iter().copied().filter(|a| a.family() == key.family()).collect()
                 };
                 if !allowed.contains(&alg) {
-                    best.get_or_insert(Reason::AlgorithmNotAccepted(format!("{alg:?}")));
                     continue;
                 }
+                any_key = true;
                 let mut v = Validation::new(alg);
                 v.validate_exp = false;
                 v.validate_nbf = false;
@@ -759,7 +768,14 @@ impl Verifier {
             }
         }
         if !any_key {
-            return Err(refuse(Reason::UnknownKeyId(printable(header.kid.as_deref().unwrap_or("(no kid)"), 64))));
+            let kid_known = header
+                .kid
+                .as_ref()
+                .is_some_and(|want| self.jwt.iter().flat_map(|e| &e.keys).any(|(k, _)| k.as_ref() == Some(want)));
+            return Err(refuse(match &header.kid {
+                Some(kid) if !kid_known => Reason::UnknownKeyId(printable(kid, 64)),
+                _ => Reason::AlgorithmNotAccepted(format!("{alg:?}")),
+            }));
         }
         Err(refuse(best.unwrap_or(Reason::SignatureMismatch)))
     }
@@ -797,7 +813,9 @@ fn check_claims(claims: &serde_json::Map<String, Value>, entry: &JwtEntry, now: 
     if !entry.audience.is_empty() {
         let ok = match claims.get("aud") {
             Some(Value::String(a)) => entry.audience.contains(a),
-            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(|a| entry.audience.iter().any(|w| w == a)),
+            Some(Value::Array(list)) => {
+                list.iter().filter_map(Value::as_str).any(|a| entry.audience.iter().any(|w| w == a))
+            }
             _ => false,
         };
         if !ok {
@@ -900,9 +918,16 @@ mod tests {
                 Identity::AkSk {
                     name: "hw".into(),
                     variant: AkSkVariant::Huawei,
-                    credentials: AkSkCredentials { access_key_id: "HWAK".into(), secret: SecretString::from("hwsk".to_string()) },
+                    credentials: AkSkCredentials {
+                        access_key_id: "HWAK".into(),
+                        secret: SecretString::from("hwsk".to_string()),
+                    },
                 },
-                Identity::Basic { name: "b".into(), username: "alice".into(), password: SecretString::from("pw".to_string()) },
+                Identity::Basic {
+                    name: "b".into(),
+                    username: "alice".into(),
+                    password: SecretString::from("pw".to_string()),
+                },
             ],
             Vec::new(),
             explain,
@@ -967,7 +992,12 @@ mod tests {
         let rx2 = Received { query: Some("b=3&a=1"), ..rx };
         assert_eq!(v.verify(&rx2, now).unwrap_err().reason, Reason::SignatureMismatch);
 
-        let basic = |s: &str| vec![("Authorization".to_string(), format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s)))];
+        let basic = |s: &str| {
+            vec![(
+                "Authorization".to_string(),
+                format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s)),
+            )]
+        };
         let ok = basic("alice:pw");
         let rx = Received { method: "GET", path: "/", query: None, headers: &ok, body: b"" };
         assert!(v.verify(&rx, now).is_ok());
