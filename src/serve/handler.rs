@@ -273,7 +273,7 @@ fn route(state: &State, method: &Method, path: &str, body: &[u8], cut: bool) -> 
             let Some(ep) = state.endpoints.iter().find(|e| e.name == *name) else { return not_found() };
             let body = match parse_body(body) {
                 Ok(b) => b,
-                Err(r) => return (r, "bad_body"),
+                Err(m) => return (detail(422, &m), "bad_body"),
             };
             if body.get("model").is_some() {
                 return (
@@ -298,7 +298,7 @@ fn route(state: &State, method: &Method, path: &str, body: &[u8], cut: bool) -> 
             }
             let body = match parse_body(body) {
                 Ok(b) => b,
-                Err(r) => return (r, "bad_body"),
+                Err(m) => return (detail(422, &m), "bad_body"),
             };
             let Some(model) = body.get("model").and_then(Value::as_str) else {
                 return (detail(422, "'model' (the endpoint name) is required"), "bad_body");
@@ -330,11 +330,12 @@ fn describe(e: &Endpoint) -> Value {
     })
 }
 
-fn parse_body(body: &[u8]) -> Result<Value, Response<Body>> {
+/// The JSON object body, or the 422 message.
+fn parse_body(body: &[u8]) -> Result<Value, String> {
     match serde_json::from_slice::<Value>(body) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(detail(422, "the body must be a JSON object")),
-        Err(e) => Err(detail(422, &format!("the body is not valid JSON: {e}"))),
+        Ok(_) => Err("the body must be a JSON object".into()),
+        Err(e) => Err(format!("the body is not valid JSON: {e}")),
     }
 }
 

@@ -257,7 +257,7 @@ impl std::fmt::Display for Reason {
 pub struct Refusal {
     pub reason: Reason,
     pub scheme: Option<&'static str>,
-    pub details: Option<SignatureDetails>,
+    pub details: Option<Box<SignatureDetails>>,
 }
 
 impl Refusal {
@@ -473,7 +473,11 @@ impl Verifier {
     }
 
     fn mismatch(&self, scheme: &'static str, details: SignatureDetails) -> Refusal {
-        Refusal { reason: Reason::SignatureMismatch, scheme: Some(scheme), details: self.explain.then_some(details) }
+        Refusal {
+            reason: Reason::SignatureMismatch,
+            scheme: Some(scheme),
+            details: self.explain.then(|| Box::new(details)),
+        }
     }
 
     fn verify_sigv4_header(&self, req: &Received<'_>, params: &str, now: SigningTime) -> Result<Verified, Refusal> {
