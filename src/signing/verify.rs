@@ -980,6 +980,36 @@ mod tests {
     }
 
     #[test]
+    fn sigv4_unsigned_payload_and_declared_hash() {
+        let v = verifier(false);
+        let now = SigningTime::parse("20260101T000000Z").unwrap();
+        let creds = AwsCredentials {
+            access_key_id: AK.into(),
+            secret_access_key: SecretString::from(SK.to_string()),
+            session_token: None,
+        };
+        let mut settings = SigV4Settings::new("us-east-1", "execute-api");
+        settings.content_sha256_header = true;
+        settings.unsigned_payload = true;
+        let signer = SigV4Signer::new(creds.clone(), settings).unwrap();
+        let url = url::Url::parse("http://127.0.0.1:9/x").unwrap();
+        let signed = signer.sign(&Request::from_url("PUT", &url).unwrap(), &Payload::Bytes(b"a"), now).unwrap();
+        let h = headers(&signed, &[]);
+        let rx = Received { method: "PUT", path: "/x", query: None, headers: &h, body: b"any body" };
+        assert!(v.verify(&rx, now).is_ok(), "UNSIGNED-PAYLOAD: the body is not signed");
+
+        let mut settings = SigV4Settings::new("us-east-1", "execute-api");
+        settings.content_sha256_header = true;
+        let signer = SigV4Signer::new(creds, settings).unwrap();
+        let signed = signer.sign(&Request::from_url("PUT", &url).unwrap(), &Payload::Bytes(b"a"), now).unwrap();
+        let h = headers(&signed, &[]);
+        let rx = Received { method: "PUT", path: "/x", query: None, headers: &h, body: b"a" };
+        assert!(v.verify(&rx, now).is_ok());
+        let rx = Received { body: b"b", ..rx };
+        assert_eq!(v.verify(&rx, now).unwrap_err().reason, Reason::PayloadHashMismatch);
+    }
+
+    #[test]
     fn huawei_and_basic() {
         let v = verifier(false);
         let now = SigningTime::parse("20260101T000000Z").unwrap();
