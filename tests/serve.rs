@@ -532,6 +532,7 @@ fn forwards_verified_requests_upstream_without_client_credentials() {
         let got = chunks(r).await;
         assert!(got.len() >= 3, "streamed through, not buffered: {got:?}");
         assert!(got.concat().contains("wor"), "{got:?}");
+        assert_eq!(c.get(s.url("/health")).send().await.unwrap().status(), 200, "health is open and forwarded");
         let r = c
             .post(s.url("/endpoints/chat/invocations"))
             .basic_auth("alice", Some("nope"))
