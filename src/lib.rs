@@ -13,7 +13,7 @@
 //!   [`credentials`] (providers with expiry), [`auth`] (settings + credential → signer),
 //!   [`http`] (client, retries that re-sign, 401 refresh).
 //! - L3, operations: [`client`] (build → execute, the gateway client), [`keys`], [`scaffold`],
-//!   [`ops`] (profile transactions).
+//!   [`ops`] (profile transactions), [`serve`] (the local verifying gateway).
 //! - L4, the command line: [`cli`], [`commands`], [`complete`], [`printer`], [`prompt`],
 //!   [`output`], [`error`] (the one error → exit-code map).
 
@@ -38,6 +38,7 @@ pub mod redact;
 pub mod request;
 pub mod scaffold;
 pub mod scheme;
+pub mod serve;
 pub mod signing;
 pub mod tokens;
 pub mod util;

@@ -43,6 +43,7 @@ pub mod basic;
 pub mod bearer;
 pub mod jwt;
 pub mod sigv4;
+pub mod verify;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
