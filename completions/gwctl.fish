@@ -252,7 +252,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s d -l data -d 'Body: DATA as given, @FILE or @- (standard input)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input; @FILE or @- reads it; repeat for several embedding inputs' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l system -d 'A system message (chat)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l param -d 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
@@ -298,7 +298,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s d -l data -d 'Body: DATA as given, @FILE or @- (standard input)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input; @FILE or @- reads it; repeat for several embedding inputs' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l system -d 'A system message (chat)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l param -d 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
