@@ -191,14 +191,22 @@ impl FileStore {
         // A new store key. Files from older versions fix the passphrase: check it on one.
         let legacy = self.legacy_files();
         let passphrase = ask_passphrase(legacy.is_empty())?;
-        if let Some((path, data)) = legacy.first() {
-            decrypt_legacy(data, path, &passphrase)?;
+        if let Some(path) = legacy.first() {
+            self.open_legacy(path, &passphrase)?;
         }
         Ok(self.create_identity(&passphrase)?.to_public())
     }
 
-    /// Secret files encrypted with the passphrase itself (gwctl before the store key).
-    fn legacy_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+    /// Reads and decrypts a file encrypted with the passphrase itself.
+    fn open_legacy(&self, path: &Path, passphrase: &SecretString) -> Result<Secret, StoreError> {
+        let data =
+            self.read(path, MAX_FILE)?.ok_or_else(|| StoreError::Failed(format!("{} vanished", path.display())))?;
+        decrypt_legacy(&data, path, passphrase)
+    }
+
+    /// Secret files encrypted with the passphrase itself (gwctl before the store key); only
+    /// their paths are kept, so memory stays bounded whatever the directory holds.
+    fn legacy_files(&self) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
         let mut out = Vec::new();
         for entry in entries.take(MAX_DIR_ENTRIES).flatten() {
@@ -211,7 +219,7 @@ impl FileStore {
             if let Ok(data) = private_file::read_bounded(&path, MAX_FILE)
                 && parse(&data, &path).is_ok_and(|d| d.is_scrypt())
             {
-                out.push((path, data));
+                out.push(path);
             }
         }
         out.sort();
@@ -307,16 +315,16 @@ pub fn unlock(dir: &Path, passphrase: SecretString, ttl: Duration) -> Result<(),
         store.open_identity(&passphrase)?
     } else {
         let legacy = store.legacy_files();
-        let Some((path, data)) = legacy.first() else { return Err(none_yet()) };
-        decrypt_legacy(data, path, &passphrase)?;
+        let Some(path) = legacy.first() else { return Err(none_yet()) };
+        store.open_legacy(path, &passphrase)?;
         store.create_identity(&passphrase)?
     };
     let recipient = store.save_recipient(&identity)?;
     cache(dir, &identity, ttl)?;
     // Old passphrase-encrypted files: re-encrypt each to the store key, once. A file with
     // another passphrase stays as it is (and is still read with its own passphrase).
-    for (path, data) in store.legacy_files() {
-        if let Ok(secret) = decrypt_legacy(&data, &path, &passphrase)
+    for path in store.legacy_files() {
+        if let Ok(secret) = store.open_legacy(&path, &passphrase)
             && let Ok(ciphertext) = age::encrypt(&recipient, &secret)
         {
             store.write(&path, &ciphertext)?;
@@ -370,7 +378,9 @@ fn cache(dir: &Path, identity: &age::x25519::Identity, ttl: Duration) -> Result<
     }
 }
 
-fn ask_passphrase(confirm: bool) -> Result<SecretString, StoreError> {
+/// The file store's passphrase: `GWCTL_FILE_PASSPHRASE`, else a prompt on a terminal (with a
+/// confirmation when `confirm`), else an error saying how to give one. `gwctl unlock` uses it.
+pub fn ask_passphrase(confirm: bool) -> Result<SecretString, StoreError> {
     if let Some(p) = std::env::var_os(PASSPHRASE_VAR).filter(|p| !p.is_empty()) {
         let p = p.into_string().map_err(|_| StoreError::Failed(format!("{PASSPHRASE_VAR} is not valid UTF-8")))?;
         return Ok(SecretString::from(p));

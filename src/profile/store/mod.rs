@@ -33,7 +33,7 @@ use zeroize::Zeroizing;
 
 pub use command::{COMMAND_TIMEOUT_VAR, CommandStore, MAX_OUTPUT, command_timeout};
 pub use env::EnvStore;
-pub use file::{DEFAULT_UNLOCK_TTL, FileStore, PASSPHRASE_VAR, lock, unlock, unlocked_for};
+pub use file::{DEFAULT_UNLOCK_TTL, FileStore, PASSPHRASE_VAR, ask_passphrase, lock, unlock, unlocked_for};
 pub use keyring::{KeyringBackend, KeyringStore};
 
 /// The secret bytes, wiped from memory when dropped.
