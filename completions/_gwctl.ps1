@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
             [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the file store for a while: the passphrase is asked once, then calls need none')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Forget the unlocked file-store key now')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -670,6 +672,27 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;scaffold;help;help' {
             break
         }
+        'gwctl;unlock' {
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the file store stays unlocked (kept in the kernel session keyring until then)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;lock' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'gwctl;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
@@ -698,6 +721,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
             [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the file store for a while: the passphrase is asked once, then calls need none')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Forget the unlocked file-store key now')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -794,6 +819,12 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;help;scaffold;nginx' {
+            break
+        }
+        'gwctl;help;unlock' {
+            break
+        }
+        'gwctl;help;lock' {
             break
         }
         'gwctl;help;completions' {

@@ -32,6 +32,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
             cand scaffold 'Generate the gateway side: configs the real tools accept'
+            cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
+            cand lock 'Forget the unlocked file-store key now'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -610,6 +612,25 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         }
         &'gwctl;scaffold;help;help'= {
         }
+        &'gwctl;unlock'= {
+            cand --ttl 'How long the file store stays unlocked (kept in the kernel session keyring until then)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;lock'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gwctl;completions'= {
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand -v 'Print progress notes on stderr (never secrets)'
@@ -636,6 +657,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
             cand scaffold 'Generate the gateway side: configs the real tools accept'
+            cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
+            cand lock 'Forget the unlocked file-store key now'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -707,6 +730,10 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;scaffold;aws-apigw'= {
         }
         &'gwctl;help;scaffold;nginx'= {
+        }
+        &'gwctl;help;unlock'= {
+        }
+        &'gwctl;help;lock'= {
         }
         &'gwctl;help;completions'= {
         }

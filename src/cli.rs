@@ -73,6 +73,12 @@ pub enum Command {
         after_help = "Examples:\n  gwctl scaffold mlflow --endpoint chat:chat:openai:gpt-4o-mini -o config.yaml\n  gwctl scaffold nginx --backend http://127.0.0.1:5000 --from-profile dev -o /etc/nginx/conf.d/mlflow.conf"
     )]
     Scaffold(ScaffoldCommand),
+    /// Unlock the file store for a while: the passphrase is asked once, then calls need none
+    #[command(after_help = "Examples:\n  gwctl unlock            # 15 minutes\n  gwctl unlock --ttl 1h && gwctl invoke batch rows.jsonl -o out.jsonl")]
+    Unlock(UnlockArgs),
+    /// Forget the unlocked file-store key now
+    #[command(after_help = "Example:\n  gwctl lock")]
+    Lock,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -86,6 +92,13 @@ pub struct DoctorArgs {
     /// Warn about keys and passwords older than this (`90d`, `12h`, seconds)
     #[arg(long, value_name = "AGE", default_value = "90d")]
     pub max_age: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// How long the file store stays unlocked (kept in the kernel session keyring until then)
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub ttl: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,7 +15,6 @@
 //! checked by every store ([`check_entry`]): nothing that could leave the store's directory
 //! or collide with another entry or the store's own files.
 
-mod codes;
 mod command;
 mod env;
 mod file;
