@@ -74,7 +74,9 @@ pub enum Command {
     )]
     Scaffold(ScaffoldCommand),
     /// Unlock the file store for a while: the passphrase is asked once, then calls need none
-    #[command(after_help = "Examples:\n  gwctl unlock            # 15 minutes\n  gwctl unlock --ttl 1h && gwctl invoke batch rows.jsonl -o out.jsonl")]
+    #[command(
+        after_help = "Examples:\n  gwctl unlock            # 15 minutes\n  gwctl unlock --ttl 1h && gwctl invoke batch rows.jsonl -o out.jsonl"
+    )]
     Unlock(UnlockArgs),
     /// Forget the unlocked file-store key now
     #[command(after_help = "Example:\n  gwctl lock")]
