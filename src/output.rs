@@ -119,7 +119,9 @@ fn is_secret_url(url: &str) -> bool {
 /// A curl config file value: double-quoted, `\` and `"` escaped (curl's config syntax).
 fn curl_config_quote(s: &str) -> Result<String, Error> {
     if s.chars().any(char::is_control) {
-        return Err(Error::Input("a header or URL holds a control character and cannot be put in a curl config".into()));
+        return Err(Error::Input(
+            "a header or URL holds a control character and cannot be put in a curl config".into(),
+        ));
     }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');

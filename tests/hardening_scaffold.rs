@@ -86,7 +86,11 @@ fn scaffold_check_reads_at_most_4_mib() {
 fn scaffold_check_reports_duplicate_keys_and_extra_documents() {
     let dup_top = format!("{GOOD}endpoints: []\n");
     let p = mlflow::check(&dup_top);
-    assert!(p.iter().any(|p| p.error && p.line == 9 && p.message.contains("\"endpoints\" is given twice (first at line 1)")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|p| p.error && p.line == 9 && p.message.contains("\"endpoints\" is given twice (first at line 1)")),
+        "{p:?}"
+    );
     let dup_deep = GOOD.replace("      name: gpt-4o-mini\n", "      name: gpt-4o-mini\n      name: gpt-4o\n");
     let p = mlflow::check(&dup_deep);
     assert!(p.iter().any(|p| p.error && p.line == 7 && p.message.contains("\"name\" is given twice")), "{p:?}");
@@ -119,21 +123,114 @@ fn scaffold_check_resolves_merge_keys() {
 
 /// Pieces that YAML 1.1 loaders treat specially, plus awkward characters.
 const ATOMS: &[&str] = &[
-    "yes", "No", "ON", "off", "y", "n", "Y", "true", "False", "null", "Null", "~", "=", "<<", ".inf", "+.inf", "-.Inf",
-    ".NaN", ".nan", "0o17", "0x1F", "0b101", "017", "1:20", "190:20:30", "1_000", "1e3", "1.5e+3", "1.0", ".5", "-1",
-    "+1", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2002-12-14 21:59:43.10 -5", "-", "?", ":", "!", "&", "*",
-    "#", "|", ">", "'", "\"", "%", "@", "`", ",", "[", "]", "{", "}", " ", "  ", "\t", "\n", "\r", "\r\n", "\0",
-    "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\u{80}", "\u{85}", "\u{9f}", "\u{a0}", "\u{2028}",
-    "\u{2029}", "\u{feff}", "\u{fffe}", "\u{ffff}", "\u{1F600}", "é", "ü", "ß", "日本", ": ", " #", "\\", "\\n", "$VAR",
-    "${AWS::Region}", "http://h:5000/p", "a", "b", "gpt-4o", "model", "x_y", "/", ".", "..", "0", "9", "---", "...",
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "n",
+    "Y",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "=",
+    "<<",
+    ".inf",
+    "+.inf",
+    "-.Inf",
+    ".NaN",
+    ".nan",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "017",
+    "1:20",
+    "190:20:30",
+    "1_000",
+    "1e3",
+    "1.5e+3",
+    "1.0",
+    ".5",
+    "-1",
+    "+1",
+    "2001-12-14",
+    "2001-12-14t21:59:43.10-05:00",
+    "2002-12-14 21:59:43.10 -5",
+    "-",
+    "?",
+    ":",
+    "!",
+    "&",
+    "*",
+    "#",
+    "|",
+    ">",
+    "'",
+    "\"",
+    "%",
+    "@",
+    "`",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\0",
+    "\x01",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1f",
+    "\x7f",
+    "\u{80}",
+    "\u{85}",
+    "\u{9f}",
+    "\u{a0}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{feff}",
+    "\u{fffe}",
+    "\u{ffff}",
+    "\u{1F600}",
+    "é",
+    "ü",
+    "ß",
+    "日本",
+    ": ",
+    " #",
+    "\\",
+    "\\n",
+    "$VAR",
+    "${AWS::Region}",
+    "http://h:5000/p",
+    "a",
+    "b",
+    "gpt-4o",
+    "model",
+    "x_y",
+    "/",
+    ".",
+    "..",
+    "0",
+    "9",
+    "---",
+    "...",
 ];
 
 fn random_string(rng: &mut fastrand::Rng) -> String {
     match rng.u8(..4) {
         0 => (0..rng.usize(0..8)).map(|_| char::from_u32(rng.u32(0..0x300)).unwrap_or('x')).collect(),
-        1 => (0..rng.usize(0..6))
-            .map(|_| char::from_u32(rng.u32(..0x11_0000)).unwrap_or('\u{2028}'))
-            .collect(),
+        1 => (0..rng.usize(0..6)).map(|_| char::from_u32(rng.u32(..0x11_0000)).unwrap_or('\u{2028}')).collect(),
         _ => (0..rng.usize(0..5)).map(|_| ATOMS[rng.usize(..ATOMS.len())]).collect(),
     }
 }
@@ -179,6 +276,7 @@ print(json.dumps({"checked": len(cases), "bad": len(bad), "first": bad[:5]}))
     writer.join().unwrap().unwrap();
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    eprintln!("PyYAML: {} documents checked, {} read back differently", report["checked"], report["bad"]);
     assert_eq!(report["checked"], 20_000);
     assert_eq!(report["bad"], 0, "PyYAML read these back differently: {:#}", report["first"]);
 }
@@ -237,8 +335,17 @@ fn nginx_backend_cannot_inject_directives() {
     let sb = common::Sandbox::new();
     let out = sb.dir.path().join("gw.conf");
     let mut c = sb.cmd();
-    c.args(["scaffold", "nginx", "--backend", "http://127.0.0.1:5000/;evil", "--user", "alice", "--password-stdin", "-o"])
-        .arg(&out);
+    c.args([
+        "scaffold",
+        "nginx",
+        "--backend",
+        "http://127.0.0.1:5000/;evil",
+        "--user",
+        "alice",
+        "--password-stdin",
+        "-o",
+    ])
+    .arg(&out);
     let (code, _, err) = common::run_with_stdin(c, b"pw\n");
     assert_eq!(code, 3, "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");

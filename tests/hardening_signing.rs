@@ -274,8 +274,8 @@ fn every_asymmetric_key_gets_a_kid_in_token_and_jwks() {
 #[test]
 fn weak_rsa_keys_are_refused_as_credentials() {
     let weak = openssl_key(&["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"]);
-    let e = JwtSigner::new(JwtSettings::new(jsonwebtoken::Algorithm::RS256), &JwtKey::parse(&weak).unwrap())
-        .unwrap_err();
+    let e =
+        JwtSigner::new(JwtSettings::new(jsonwebtoken::Algorithm::RS256), &JwtKey::parse(&weak).unwrap()).unwrap_err();
     assert!(e.to_string().contains("shorter than 2048 bits"), "{e}");
     assert_eq!(e.exit_code(), gwctl::exit::ExitCode::Credentials);
     let mut c = gwctl();
@@ -319,7 +319,8 @@ fn pem_errors_never_echo_key_material() {
 
 #[test]
 fn out_of_range_signing_times_are_refused() {
-    for t in ["-20150830T123600Z", "+20150830T123600Z", "120150830T123600Z", "-2015-08-30T12:36:00Z", "1969-12-31T23:59:59Z"]
+    for t in
+        ["-20150830T123600Z", "+20150830T123600Z", "120150830T123600Z", "-2015-08-30T12:36:00Z", "1969-12-31T23:59:59Z"]
     {
         let mut c = gwctl();
         c.args(["sign", "--auth", "sigv4", "--region", "us-east-1", "--service", "s"])
@@ -363,19 +364,19 @@ fn curl_round_trip(args: &[&str], env: &[(&str, &str)]) -> (String, String) {
     c.envs(env.iter().copied()).arg("sign").args(args).args(["--format", "curl", &url]);
     let (code, printed, err) = run(c);
     assert_eq!(code, 0, "{err}");
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(printed.replacen("curl ", "curl -sS --max-time 10 ", 1))
-        .output()
-        .unwrap();
+    let out =
+        Command::new("sh").arg("-c").arg(printed.replacen("curl ", "curl -sS --max-time 10 ", 1)).output().unwrap();
     assert!(out.status.success(), "{printed}\n{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.stdout, b"ok");
     (printed, server.join().unwrap())
 }
 
+/// Arguments of `gwctl sign`, extra environment, and the header that must arrive.
+type CurlCase = (&'static [&'static str], &'static [(&'static str, &'static str)], &'static str);
+
 #[test]
 fn curl_format_keeps_reversible_secrets_out_of_argv() {
-    let cases: [(&[&str], &[(&str, &str)], &str); 4] = [
+    let cases: [CurlCase; 4] = [
         (&["--auth", "basic"], &[], "Authorization: Basic YWxpY2U6aHVudGVyMi1wYXNzd29yZA=="),
         (&["--auth", "bearer"], &[], "Authorization: Bearer tok-3e1f9a"),
         (&["--auth", "jwt", "--iss", "me"], &[], "Authorization: Bearer eyJ"),
@@ -397,7 +398,8 @@ fn curl_format_keeps_reversible_secrets_out_of_argv() {
 
 #[test]
 fn curl_format_without_secrets_is_unchanged() {
-    let (printed, head) = curl_round_trip(&["--auth", "sigv4", "--region", "us-east-1", "--service", "execute-api"], &[]);
+    let (printed, head) =
+        curl_round_trip(&["--auth", "sigv4", "--region", "us-east-1", "--service", "execute-api"], &[]);
     assert_eq!(printed.lines().count(), 1, "{printed}");
     assert!(printed.starts_with("curl --globoff -H 'X-Amz-Date: ") && !printed.contains("--config"), "{printed}");
     assert!(head.contains("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{head}");

@@ -88,7 +88,8 @@ pub fn write_new(path: &Path, content: &[u8], force: bool, private: bool) -> Res
 /// Reads a config file for `scaffold check`: at most [`MAX_CONFIG_BYTES`] (read through a
 /// bounded reader, so `/dev/zero` or a huge file costs nothing), and UTF-8 text.
 pub fn read_config(path: &Path) -> Result<String, ScaffoldError> {
-    let file = std::fs::File::open(path).map_err(|e| ScaffoldError::io(format!("cannot read {}", path.display()), e))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| ScaffoldError::io(format!("cannot read {}", path.display()), e))?;
     read_config_from(file, &path.display().to_string())
 }
 
@@ -106,6 +107,9 @@ pub fn read_config_from(reader: impl Read, what: &str) -> Result<String, Scaffol
         )));
     }
     String::from_utf8(buf).map_err(|e| {
-        ScaffoldError::Input(format!("{what} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        ScaffoldError::Input(format!(
+            "{what} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
     })
 }

@@ -119,7 +119,8 @@ pub fn htpasswd_line(user: &str, password: &[u8]) -> Result<String, ScaffoldErro
             password.len()
         )));
     }
-    let hash = bcrypt::hash(password, 10).map_err(|_| ScaffoldError::Input("cannot hash the password with bcrypt".into()))?;
+    let hash =
+        bcrypt::hash(password, 10).map_err(|_| ScaffoldError::Input("cannot hash the password with bcrypt".into()))?;
     Ok(format!("{user}:{hash}\n"))
 }
 

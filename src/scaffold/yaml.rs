@@ -353,7 +353,11 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
     loop {
         let (ev, mark) = parser.next_token().map_err(|e| {
             // The scanner's own bound on flow nesting says "recursion limit exceeded".
-            if e.info().contains("recursion limit") { too_deep(e.marker().line()) } else { (e.marker().line(), e.info().to_string()) }
+            if e.info().contains("recursion limit") {
+                too_deep(e.marker().line())
+            } else {
+                (e.marker().line(), e.info().to_string())
+            }
         })?;
         let line = mark.line();
         match ev {
@@ -423,7 +427,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused_not_a_stack_overflow() {
-        for text in ["- ".repeat(50_000) + "x", "[".repeat(20_000), "a:\n".to_string() + &(1..200).map(|i| format!("{}b{i}:\n", " ".repeat(i))).collect::<String>()] {
+        for text in [
+            "- ".repeat(50_000) + "x",
+            "[".repeat(20_000),
+            "a:\n".to_string() + &(1..200).map(|i| format!("{}b{i}:\n", " ".repeat(i))).collect::<String>(),
+        ] {
             let (_, msg) = parse(&text).unwrap_err();
             assert!(msg.contains("nested too deeply"), "{msg}");
         }
@@ -435,7 +443,10 @@ mod tests {
     fn alias_bombs_and_alias_towers_are_bounded() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
-            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![if i == 1 { "*a".to_string() } else { format!("*a{}", i - 1) }; 10].join(", ")));
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![if i == 1 { "*a".to_string() } else { format!("*a{}", i - 1) }; 10].join(", ")
+            ));
         }
         assert!(parse(&bomb).unwrap_err().1.contains("too many nodes"));
         let mut tower = String::from("a0: &a0 [x]\n");
@@ -465,7 +476,30 @@ mod tests {
 
     #[test]
     fn quoting_of_yaml_1_1_specials() {
-        for s in ["=", "yes", "No", "ON", "~", "null", "+.inf", ".NaN", "1:20", "0x1F", "017", "2001-12-14", "<<", "a\u{85}b", "a\u{7f}", "", " a", "a ", "a: b", "a #b", "-x", "\u{feff}a"] {
+        for s in [
+            "=",
+            "yes",
+            "No",
+            "ON",
+            "~",
+            "null",
+            "+.inf",
+            ".NaN",
+            "1:20",
+            "0x1F",
+            "017",
+            "2001-12-14",
+            "<<",
+            "a\u{85}b",
+            "a\u{7f}",
+            "",
+            " a",
+            "a ",
+            "a: b",
+            "a #b",
+            "-x",
+            "\u{feff}a",
+        ] {
             assert!(needs_quoting(s), "{s:?}");
         }
         for s in ["gpt-4o-mini", "$OPENAI_API_KEY", "http://127.0.0.1:5001", "llm/v1/chat", "Fn::Sub", "/{proxy+}"] {

@@ -309,7 +309,10 @@ fn pem_problem(e: &pem::PemError) -> &'static str {
 
 /// A PEM type label fit to show (`PRIVATE KEY`, `CERTIFICATE`): printable, short, or a placeholder.
 fn shown_tag(tag: &str) -> String {
-    if !tag.is_empty() && tag.len() <= 40 && tag.bytes().all(|b| b.is_ascii_uppercase() || b == b' ' || b.is_ascii_digit()) {
+    if !tag.is_empty()
+        && tag.len() <= 40
+        && tag.bytes().all(|b| b.is_ascii_uppercase() || b == b' ' || b.is_ascii_digit())
+    {
         format!("a PEM '{tag}'")
     } else {
         "this PEM document".to_string()

@@ -14,10 +14,7 @@ const MAX_UNIX: i64 = 253_402_300_799;
 /// `YYYYMMDDTHHMMSSZ`: digits where digits belong, nothing else (no sign, no extra digit).
 fn is_amz_shape(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 16
-        && b[8] == b'T'
-        && b[15] == b'Z'
-        && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
+    b.len() == 16 && b[8] == b'T' && b[15] == b'Z' && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
 }
 
 /// A signing instant in UTC, with whole-second precision (every scheme signs seconds).
