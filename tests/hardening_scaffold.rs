@@ -260,7 +260,7 @@ for text, want in cases:
     except Exception as e:
         got = "<error: %s>" % str(e).replace("\n", " ")[:200]
     if got != want:
-        bad.append([text, want, got if isinstance(got, (dict, str)) else repr(got)])
+        bad.append([text, repr(want), repr(got)])
 print(json.dumps({"checked": len(cases), "bad": len(bad), "first": bad[:5]}))
 "#;
     let mut child = Command::new(py)

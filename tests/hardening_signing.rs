@@ -278,6 +278,7 @@ fn weak_rsa_keys_are_refused_as_credentials() {
         JwtSigner::new(JwtSettings::new(jsonwebtoken::Algorithm::RS256), &JwtKey::parse(&weak).unwrap()).unwrap_err();
     assert!(e.to_string().contains("shorter than 2048 bits"), "{e}");
     assert_eq!(e.exit_code(), gwctl::exit::ExitCode::Credentials);
+    assert_eq!(jwt::validate_key(jsonwebtoken::Algorithm::RS256, &JwtKey::parse(&weak).unwrap()).unwrap_err(), e);
     let mut c = gwctl();
     c.env("GWCTL_JWT_KEY", String::from_utf8(weak).unwrap());
     c.args(["sign", "--auth", "jwt", "--alg", "RS256", "https://gw.example/x"]);

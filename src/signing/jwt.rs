@@ -265,6 +265,13 @@ pub fn jwk_thumbprint(jwk: &serde_json::Value) -> Result<String, SigningError> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(canonical.as_bytes())))
 }
 
+/// Checks that `key` can sign `alg` (the right family, a readable PEM, RSA of 2048 to 8192
+/// bits) without making a signer: what `profile add` should call so a weak or wrong key is
+/// refused when it is stored (a credential error, exit 4), not at the first request.
+pub fn validate_key(alg: Algorithm, key: &JwtKey) -> Result<(), SigningError> {
+    encoding_key(alg, key).map(|_| ())
+}
+
 impl JwtKey {
     /// The RFC 7638 thumbprint of the public half, as used for `alg` (`None` for an HMAC
     /// secret, which has no public half). The default `kid` of tokens and JWKS entries.
