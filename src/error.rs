@@ -60,6 +60,8 @@ pub enum Error {
     Keys(#[from] KeysError),
     #[error(transparent)]
     Ops(#[from] OpsError),
+    #[error(transparent)]
+    Scaffold(#[from] crate::scaffold::ScaffoldError),
 }
 
 impl Error {
@@ -86,6 +88,7 @@ impl Error {
             Error::Client(e) => e.exit_code(),
             Error::Keys(e) => e.exit_code(),
             Error::Ops(e) => e.exit_code(),
+            Error::Scaffold(e) => e.exit_code(),
         }
     }
 }

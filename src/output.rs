@@ -1,5 +1,20 @@
 //! Printing what to send: `Name: value` lines, JSON, a ready-to-run curl command, or a
 //! presigned URL.
+//!
+//! `--format curl` keeps reversible secrets out of curl's argv (where `ps` and shell history
+//! would show them): a header carrying a password, token or key (`Authorization: Basic …` or
+//! `Bearer …`, `X-Amz-Security-Token`, `X-Api-Key`, cookies, …) and a URL with a password or a
+//! session token go into curl's config read from standard input (`--config -`), fed by a
+//! here-document, so the printed text still runs as it is under `sh`:
+//!
+//! ```text
+//! curl --globoff https://gw.example/x --config - <<'GWCTL_CURL_CONFIG'
+//! header = "Authorization: Basic YWxpY2U6…"
+//! GWCTL_CURL_CONFIG
+//! ```
+//!
+//! Signatures (SigV4's and the AK/SK schemes' `Authorization`) cannot be reversed into the key
+//! and stay on the command line as before.
 
 use std::str::FromStr;
 
@@ -48,20 +63,9 @@ pub struct Prepared<'a> {
 
 /// The user's headers with the signer's merged in: a `Host` the signer added goes first,
 /// user headers the signer replaces are dropped, and the signer's other headers follow.
+/// A thin wrapper over [`Signed::merge_into`], kept while callers move to it.
 pub fn merge_headers(user: &[(String, String)], signed: &Signed) -> (Vec<(String, String)>, Option<String>) {
-    let mut out = Vec::with_capacity(user.len() + signed.headers.len());
-    let mut auto_host = None;
-    let replaced = |n: &str| {
-        n.eq_ignore_ascii_case("authorization") || signed.headers.iter().any(|(s, _)| s.eq_ignore_ascii_case(n))
-    };
-    let mut rest = signed.headers.iter().peekable();
-    if let Some((n, v)) = rest.next_if(|(n, _)| n.eq_ignore_ascii_case("host")) {
-        out.push((n.clone(), v.clone()));
-        auto_host = Some(v.clone());
-    }
-    out.extend(user.iter().filter(|(n, _)| !replaced(n)).cloned());
-    out.extend(rest.cloned());
-    (out, auto_host)
+    signed.merge_into(user)
 }
 
 pub fn render(format: Format, p: &Prepared<'_>) -> Result<String, Error> {
@@ -86,8 +90,55 @@ pub fn render(format: Format, p: &Prepared<'_>) -> Result<String, Error> {
     }
 }
 
+/// The here-document delimiter of `--format curl` when a secret goes to curl's config.
+pub const CURL_CONFIG_EOF: &str = "GWCTL_CURL_CONFIG";
+
+/// Whether a header carries a reversible secret (a password, token, API key, cookie) that must
+/// stay off a command line. Signature schemes (`AWS4-HMAC-SHA256`, `HMAC-SHA256`,
+/// `SDK-HMAC-SHA256`) are not: the key cannot be recovered from a signature.
+pub fn is_secret_header(name: &str, value: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n == "authorization" || n == "proxy-authorization" {
+        let scheme = value.split_whitespace().next().unwrap_or("");
+        return !matches!(scheme, "AWS4-HMAC-SHA256" | "HMAC-SHA256" | "SDK-HMAC-SHA256");
+    }
+    n == "cookie"
+        || ["token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "auth", "credential", "session"]
+            .iter()
+            .any(|w| n.contains(w))
+}
+
+/// Whether a URL carries a secret: a password in its user info, or a session token (a presigned
+/// URL made with temporary credentials).
+fn is_secret_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let userinfo_password = url::Url::parse(url).is_ok_and(|u| u.password().is_some());
+    userinfo_password || lower.contains("x-amz-security-token=")
+}
+
+/// A curl config file value: double-quoted, `\` and `"` escaped (curl's config syntax).
+fn curl_config_quote(s: &str) -> Result<String, Error> {
+    if s.chars().any(char::is_control) {
+        return Err(Error::Input(
+            "a header or URL holds a control character and cannot be put in a curl config".into(),
+        ));
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    Ok(out)
+}
+
 fn render_curl(p: &Prepared<'_>) -> Result<String, Error> {
     let mut args: Vec<String> = vec!["curl".into(), "--globoff".into()];
+    // Lines of curl's config, read from standard input: what must not be on the command line.
+    let mut config: Vec<String> = Vec::new();
     let has_body = p.body.is_present();
     let default_method = if has_body { "POST" } else { "GET" };
     if p.method == "HEAD" && !has_body {
@@ -100,8 +151,13 @@ fn render_curl(p: &Prepared<'_>) -> Result<String, Error> {
         if n.eq_ignore_ascii_case("host") && p.auto_host.as_deref() == Some(v.as_str()) {
             continue; // curl derives the same Host from the URL
         }
-        args.push("-H".into());
-        args.push(shell_quote(&format!("{n}: {v}")));
+        let line = format!("{n}: {v}");
+        if is_secret_header(n, v) {
+            config.push(format!("header = {}", curl_config_quote(&line)?));
+        } else {
+            args.push("-H".into());
+            args.push(shell_quote(&line));
+        }
     }
     match p.body {
         Body::Empty => {}
@@ -123,8 +179,17 @@ fn render_curl(p: &Prepared<'_>) -> Result<String, Error> {
             args.push(shell_quote(&format!("@{path}")));
         }
     }
-    args.push(shell_quote(&p.url));
-    Ok(format!("{}\n", args.join(" ")))
+    if is_secret_url(&p.url) {
+        config.push(format!("url = {}", curl_config_quote(&p.url)?));
+    } else {
+        args.push(shell_quote(&p.url));
+    }
+    if config.is_empty() {
+        return Ok(format!("{}\n", args.join(" ")));
+    }
+    args.push("--config".into());
+    args.push("-".into());
+    Ok(format!("{} <<'{CURL_CONFIG_EOF}'\n{}\n{CURL_CONFIG_EOF}\n", args.join(" "), config.join("\n")))
 }
 
 /// Left-aligned columns separated by two spaces, trailing spaces trimmed (`profile list`,
@@ -173,6 +238,22 @@ mod tests {
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
         assert_eq!(shell_quote(""), "''");
         assert_eq!(shell_quote("$(rm -rf /)"), "'$(rm -rf /)'");
+    }
+
+    #[test]
+    fn secret_headers() {
+        assert!(is_secret_header("Authorization", "Basic YWxpY2U6cHc="));
+        assert!(is_secret_header("authorization", "Bearer eyJ"));
+        assert!(is_secret_header("X-Amz-Security-Token", "FQo"));
+        assert!(is_secret_header("x-api-key", "k"));
+        assert!(!is_secret_header("Authorization", "AWS4-HMAC-SHA256 Credential=AK/…"));
+        assert!(!is_secret_header("Authorization", "SDK-HMAC-SHA256 Access=AK, …"));
+        assert!(!is_secret_header("X-Amz-Date", "20150830T123600Z"));
+        assert!(!is_secret_header("Content-Type", "application/json"));
+        assert!(is_secret_url("https://u:pw@h/"));
+        assert!(is_secret_url("https://h/?X-Amz-Security-Token=abc"));
+        assert!(!is_secret_url("https://h/?X-Amz-Signature=abc"));
+        assert_eq!(curl_config_quote(r#"a "b" \ c"#).unwrap(), r#""a \"b\" \\ c""#);
     }
 
     #[test]

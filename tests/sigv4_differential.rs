@@ -161,10 +161,35 @@ fn theirs(case: &Case, presign: Option<u64>) -> String {
         .build()
         .unwrap()
         .into();
-    let uri = format!("https://{}{}", case.authority, case.path_and_query);
+    // aws-sigv4 signs an S3 path as it is given: give it the form an AWS SDK sends for the key
+    // (UriEncode of the decoded path), which is what S3 itself computes and gwctl signs.
+    let path_and_query = if s3 { s3_sdk_form(&case.path_and_query) } else { case.path_and_query.clone() };
+    let uri = format!("https://{}{}", case.authority, path_and_query);
     let body = if presign.is_some() && s3 { SignableBody::UnsignedPayload } else { SignableBody::Bytes(&case.body) };
     let signable = SignableRequest::new(case.method, uri, case.headers.iter().copied(), body).unwrap();
     sign(signable, &params).unwrap().signature().to_string()
+}
+
+/// The path of `path_and_query` as an AWS SDK writes an S3 key: percent-decoded, then every
+/// byte but `A-Z a-z 0-9 - . _ ~ /` escaped; the query is kept.
+fn s3_sdk_form(path_and_query: &str) -> String {
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path_and_query, None),
+    };
+    let mut out = String::new();
+    for b in percent_encoding::percent_decode_str(path) {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
 }
 
 #[test]

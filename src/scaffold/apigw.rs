@@ -126,17 +126,17 @@ def handler(event, context):
 /// A `BASIC_USERS` entry for `user` (PBKDF2-SHA256, 100 000 rounds, random salt).
 pub fn basic_user_entry(user: &str, password: &[u8]) -> Result<String, String> {
     use base64::Engine as _;
-    const ROUNDS: u32 = 100_000;
+    // Entries are whitespace-separated `user:spec`: a space or ':' in the name would forge another.
+    if user.is_empty() || user.contains(':') || user.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("a Basic user name for the Lambda authorizer cannot be empty or contain ':', spaces or control \
+                    characters"
+            .into());
+    }
+    const ROUNDS: std::num::NonZeroU32 = std::num::NonZeroU32::new(100_000).unwrap();
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| format!("the system random source failed: {e}"))?;
     let mut out = [0u8; 32];
-    aws_lc_rs::pbkdf2::derive(
-        aws_lc_rs::pbkdf2::PBKDF2_HMAC_SHA256,
-        std::num::NonZeroU32::new(ROUNDS).expect("nonzero"),
-        &salt,
-        password,
-        &mut out,
-    );
+    aws_lc_rs::pbkdf2::derive(aws_lc_rs::pbkdf2::PBKDF2_HMAC_SHA256, ROUNDS, &salt, password, &mut out);
     let b64 = base64::engine::general_purpose::STANDARD;
     Ok(format!("{user}:pbkdf2_sha256${ROUNDS}${}${}", b64.encode(salt), b64.encode(out)))
 }
@@ -426,5 +426,8 @@ mod tests {
         let e = basic_user_entry("alice", b"pw").unwrap();
         assert!(e.starts_with("alice:pbkdf2_sha256$100000$"), "{e}");
         assert_ne!(e, basic_user_entry("alice", b"pw").unwrap(), "salted");
+        for forged in ["a b:pbkdf2_sha256$1$x$y", "a:b", "a\nb", ""] {
+            assert!(basic_user_entry(forged, b"pw").is_err(), "{forged:?}");
+        }
     }
 }

@@ -363,20 +363,48 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Checks a gateway config strictly: unknown keys at every level, endpoint names and types,
-/// duplicate names, known providers and their required keys, Azure's extra keys, limits, and
-/// literal API keys (a warning: `$VAR` keeps them out of the file).
+/// Reads (bounded: see [`super::read_config`]) and checks a gateway config file: what
+/// `gwctl scaffold check FILE` runs.
+pub fn check_file(path: &std::path::Path) -> Result<Vec<Problem>, super::ScaffoldError> {
+    Ok(check(&super::read_config(path)?))
+}
+
+/// Checks a gateway config strictly: unknown keys at every level, keys given twice in a mapping
+/// (MLflow's loader keeps the last silently), more than one YAML document, endpoint names and
+/// types, duplicate names, known providers and their required keys, Azure's extra keys, limits,
+/// and literal API keys (a warning: `$VAR` keeps them out of the file). Merges (`<<: *anchor`)
+/// are resolved as MLflow's loader resolves them. Nesting deeper than [`yaml::MAX_DEPTH`] is
+/// one error ("nested too deeply").
 pub fn check(text: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut err = |line: usize, message: String| out.push(Problem { line, error: true, message });
-    let root = match yaml::parse(text) {
-        Ok(Some(r)) => r,
-        Ok(None) => {
-            err(1, "the file is empty: it needs an `endpoints:` list".into());
+    let doc = match yaml::parse_document(text) {
+        Ok(d) => d,
+        Err((line, msg)) if msg.starts_with("nested too deeply") || msg.starts_with("too many nodes") => {
+            err(line, msg);
             return out;
         }
         Err((line, msg)) => {
             err(line, format!("not valid YAML: {msg}"));
+            return out;
+        }
+    };
+    if let Some(line) = doc.second_document {
+        err(line, "a second YAML document starts here: MLflow reads a config of one document only".into());
+    }
+    for d in &doc.duplicates {
+        err(
+            d.line,
+            format!(
+                "key {:?} is given twice (first at line {}): MLflow's loader keeps only the last one",
+                d.key, d.first_line
+            ),
+        );
+    }
+    let root = match doc.root {
+        Some(r) => r,
+        None => {
+            err(1, "the file is empty: it needs an `endpoints:` list".into());
             return out;
         }
     };

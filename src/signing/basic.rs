@@ -25,7 +25,11 @@ pub struct BasicSigner {
 }
 
 impl BasicSigner {
-    /// Fails when the user name contains `:` (RFC 7617 forbids it: the first `:` separates).
+    /// Fails when the user name contains `:` (RFC 7617 forbids it: the first `:` separates), or
+    /// when the user name or the password holds a control character (CR, LF, NUL, tab, other C0,
+    /// DEL). The password is base64-encoded, so a CR or LF in it could not inject a header line;
+    /// it is refused all the same because RFC 7617 §2 forbids control characters in both, and a
+    /// server would decode it into a credential that no one can type.
     pub fn new(credentials: BasicCredentials) -> Result<Self, SigningError> {
         if credentials.username.contains(':') {
             return Err(SigningError::BasicUserHasColon);

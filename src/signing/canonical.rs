@@ -9,7 +9,8 @@ use super::encoding::{self, PATH, UNRESERVED};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PathRule {
     /// SigV4. `double_encode`: percent-encode the (wire-form) path once more, `%` included
-    /// (every service but S3); otherwise encode once, keeping existing escapes (S3).
+    /// (every service but S3); otherwise (S3) `UriEncode(percent-decode(path))` with `/` kept:
+    /// the canonical form S3 computes from the object key, whatever escapes the client chose.
     /// `normalize`: remove dot segments and empty segments first.
     SigV4 { normalize: bool, double_encode: bool },
     /// Huawei APIG: decode, encode each segment once, force a trailing `/`.
@@ -69,7 +70,7 @@ pub(crate) fn canonical_path(rule: PathRule, path: &str) -> String {
             if double_encode {
                 encoding::encode(path.as_bytes(), PATH)
             } else {
-                encoding::encode_path_keep_escapes(path)
+                encoding::encode(&encoding::decode(path, false), PATH)
             }
         }
         PathRule::Huawei => {

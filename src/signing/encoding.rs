@@ -37,37 +37,6 @@ pub(crate) fn encode(input: &[u8], set: &'static AsciiSet) -> String {
     out
 }
 
-/// The S3 rule: the wire path is signed as it is. Only what cannot stand in a wire path (a
-/// space, non-ASCII, controls, a `%` that starts no escape) is encoded, so a raw path given
-/// to the library is signed in the form it would be sent; `%XX` escapes and RFC 3986 `pchar`s
-/// (`:`, `@`, sub-delims) stay as they are.
-pub(crate) fn encode_path_keep_escapes(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = String::with_capacity(bytes.len() + 8);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' && i + 2 < bytes.len() && is_hex(bytes[i + 1]) && is_hex(bytes[i + 2]) {
-            out.push('%');
-            out.push(bytes[i + 1].to_ascii_uppercase() as char);
-            out.push(bytes[i + 2].to_ascii_uppercase() as char);
-            i += 3;
-            continue;
-        }
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) {
-            out.push(b as char);
-        } else {
-            encode_into(&mut out, &bytes[i..=i], PATH);
-        }
-        i += 1;
-    }
-    out
-}
-
-fn is_hex(b: u8) -> bool {
-    b.is_ascii_hexdigit()
-}
-
 /// Decodes `%XX` escapes (invalid escapes are kept literally); with `plus_as_space`, `+`
 /// becomes a space first, as in `application/x-www-form-urlencoded`.
 pub(crate) fn decode(input: &str, plus_as_space: bool) -> Vec<u8> {
@@ -111,8 +80,13 @@ mod tests {
     }
 
     #[test]
-    fn s3_keeps_escapes() {
-        assert_eq!(encode_path_keep_escapes("/a%3a0 b/%zz:@=ü"), "/a%3A0%20b/%25zz:@=%C3%BC");
+    fn s3_path_is_uri_encode_of_the_decoded_path() {
+        let s3 = |p: &str| encode(&decode(p, false), PATH);
+        assert_eq!(s3("/a%3a0 b/%zz:@=ü"), "/a%3A0%20b/%25zz%3A%40%3D%C3%BC");
+        assert_eq!(s3("/a%7Eb.txt"), s3("/a~b.txt"));
+        assert_eq!(s3("/%41"), "/A");
+        assert_eq!(s3("/a%2Fb"), "/a/b");
+        assert_eq!(s3("/a+b"), "/a%2Bb");
     }
 
     #[test]

@@ -109,6 +109,8 @@ impl JwtSettings {
 pub struct JwtSigner {
     settings: JwtSettings,
     key: EncodingKey,
+    /// The `kid` sent: the configured one, else the key's RFC 7638 thumbprint (asymmetric keys).
+    key_id: Option<String>,
 }
 
 impl std::fmt::Debug for JwtSigner {
@@ -130,12 +132,24 @@ impl JwtSigner {
         if settings.ttl_secs == 0 {
             return Err(SigningError::InvalidJwtClaim("the token lifetime (ttl) must be positive".into()));
         }
-        let key = encoding_key(settings.algorithm, key)?;
-        Ok(Self { settings, key })
+        let ek = encoding_key(settings.algorithm, key)?;
+        let key_id = match &settings.key_id {
+            Some(k) => Some(k.clone()),
+            None if family(settings.algorithm) == "hmac" => None,
+            None => Some(jwk_thumbprint(&bare_public_jwk(settings.algorithm, &ek)?)?),
+        };
+        Ok(Self { settings, key: ek, key_id })
     }
 
     pub fn settings(&self) -> &JwtSettings {
         &self.settings
+    }
+
+    /// The `kid` each token carries: the configured key id, or for an asymmetric key without
+    /// one its RFC 7638 JWK thumbprint (the `kid` [`public_jwk`] publishes for it); `None` for
+    /// an HMAC secret without a configured key id.
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
     }
 
     /// Mints one token issued at `time`.
@@ -169,8 +183,8 @@ impl JwtSigner {
             claims.insert(k.clone(), v.clone());
         }
         let mut header = Header::new(s.algorithm);
-        header.kid = s.key_id.clone();
-        jsonwebtoken::encode(&header, &claims, &self.key).map_err(|e| SigningError::Jwt(e.to_string()))
+        header.kid = self.key_id.clone();
+        jsonwebtoken::encode(&header, &claims, &self.key).map_err(|e| SigningError::Jwt(jwt_problem(&e)))
     }
 
     pub fn sign(&self, req: &Request, time: SigningTime) -> Result<Signed, SigningError> {
@@ -187,7 +201,9 @@ fn random_jti() -> Result<String, SigningError> {
 }
 
 /// The public half of `key` as a JWK (RFC 7517) with `kid`, `alg` and `use: sig`, for a JWKS a
-/// gateway trusts. HMAC keys have no public half: publishing one would publish the secret.
+/// gateway trusts. Without `kid`, the key's RFC 7638 thumbprint is its `kid` (the one
+/// [`JwtSigner`] puts in tokens). HMAC keys have no public half: publishing one would publish
+/// the secret.
 pub fn public_jwk(alg: Algorithm, key: &JwtKey, kid: Option<&str>) -> Result<serde_json::Value, SigningError> {
     if family(alg) == "hmac" {
         return Err(SigningError::InvalidJwtKey(format!(
@@ -195,19 +211,77 @@ pub fn public_jwk(alg: Algorithm, key: &JwtKey, kid: Option<&str>) -> Result<ser
         )));
     }
     let ek = encoding_key(alg, key)?;
-    let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(&ek, alg)
-        .map_err(|e| SigningError::InvalidJwtKey(format!("cannot derive the public key ({e})")))?;
-    let mut v = serde_json::to_value(&jwk)
-        .map_err(|e| SigningError::InvalidJwtKey(format!("cannot write the public key ({e})")))?;
+    let mut v = bare_public_jwk(alg, &ek)?;
+    let kid = match kid {
+        Some(k) => k.to_string(),
+        None => jwk_thumbprint(&v)?,
+    };
     if let Some(obj) = v.as_object_mut() {
-        obj.retain(|_, x| !x.is_null());
         obj.insert("use".into(), "sig".into());
         obj.insert("alg".into(), format!("{alg:?}").into());
-        if let Some(kid) = kid {
-            obj.insert("kid".into(), kid.into());
-        }
+        obj.insert("kid".into(), kid.into());
     }
     Ok(v)
+}
+
+/// The public JWK members of an asymmetric key (`kty`, `n`/`e`, `crv`/`x`/`y`), nothing else.
+fn bare_public_jwk(alg: Algorithm, ek: &EncodingKey) -> Result<serde_json::Value, SigningError> {
+    let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(ek, alg)
+        .map_err(|_| SigningError::InvalidJwtKey("cannot derive the public key from the private key".into()))?;
+    let mut v = serde_json::to_value(&jwk)
+        .map_err(|_| SigningError::InvalidJwtKey("cannot write the public key as a JWK".into()))?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.retain(|k, x| !x.is_null() && matches!(k.as_str(), "kty" | "n" | "e" | "crv" | "x" | "y"));
+    }
+    Ok(v)
+}
+
+/// The RFC 7638 thumbprint of a public JWK: base64url (no padding) of the SHA-256 of its
+/// required members (RSA: `e`, `kty`, `n`; EC: `crv`, `kty`, `x`, `y`; OKP: `crv`, `kty`, `x`)
+/// as JSON in that order, without whitespace. Symmetric (`oct`) keys are refused: their
+/// thumbprint would be derived from the secret.
+pub fn jwk_thumbprint(jwk: &serde_json::Value) -> Result<String, SigningError> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let bad = |m: &str| SigningError::InvalidJwtKey(format!("cannot compute the JWK thumbprint: {m}"));
+    let kty = jwk.get("kty").and_then(Value::as_str).ok_or_else(|| bad("the JWK has no kty"))?;
+    let members: &[&str] = match kty {
+        "RSA" => &["e", "kty", "n"],
+        "EC" => &["crv", "kty", "x", "y"],
+        "OKP" => &["crv", "kty", "x"],
+        _ => return Err(bad("only RSA, EC and OKP public keys have one here")),
+    };
+    let mut canonical = String::from("{");
+    for (i, m) in members.iter().enumerate() {
+        let v = jwk.get(*m).and_then(Value::as_str).ok_or_else(|| bad("a required member is missing"))?;
+        if i > 0 {
+            canonical.push(',');
+        }
+        canonical.push_str(&Value::from(*m).to_string());
+        canonical.push(':');
+        canonical.push_str(&Value::from(v).to_string());
+    }
+    canonical.push('}');
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(canonical.as_bytes())))
+}
+
+/// Checks that `key` can sign `alg` (the right family, a readable PEM, RSA of 2048 to 8192
+/// bits) without making a signer: what `profile add` should call so a weak or wrong key is
+/// refused when it is stored (a credential error, exit 4), not at the first request.
+pub fn validate_key(alg: Algorithm, key: &JwtKey) -> Result<(), SigningError> {
+    encoding_key(alg, key).map(|_| ())
+}
+
+impl JwtKey {
+    /// The RFC 7638 thumbprint of the public half, as used for `alg` (`None` for an HMAC
+    /// secret, which has no public half). The default `kid` of tokens and JWKS entries.
+    pub fn thumbprint(&self, alg: Algorithm) -> Result<Option<String>, SigningError> {
+        if family(alg) == "hmac" {
+            return Ok(None);
+        }
+        let ek = encoding_key(alg, self)?;
+        jwk_thumbprint(&bare_public_jwk(alg, &ek)?).map(Some)
+    }
 }
 
 fn family(alg: Algorithm) -> &'static str {
@@ -225,6 +299,51 @@ fn family(alg: Algorithm) -> &'static str {
     }
 }
 
+/// Why a PEM document could not be read, without any of its content (a parser's own message
+/// can quote a byte of the key, e.g. "Invalid symbol 33, offset 0").
+fn pem_problem(e: &pem::PemError) -> &'static str {
+    match e {
+        pem::PemError::MismatchedTags(..) => "its BEGIN and END lines name different types",
+        pem::PemError::MalformedFraming => "its BEGIN/END lines are malformed",
+        pem::PemError::MissingBeginTag => "it has no -----BEGIN line",
+        pem::PemError::MissingEndTag => "it has no -----END line",
+        pem::PemError::MissingData => "it holds no key data",
+        pem::PemError::InvalidData(_) => "its base64 body is corrupt (a character is not base64, or it is cut)",
+        pem::PemError::InvalidHeader(_) => "it has a malformed header line",
+        pem::PemError::NotUtf8(_) => "it is not text",
+    }
+}
+
+/// A PEM type label fit to show (`PRIVATE KEY`, `CERTIFICATE`): printable, short, or a placeholder.
+fn shown_tag(tag: &str) -> String {
+    if !tag.is_empty()
+        && tag.len() <= 40
+        && tag.bytes().all(|b| b.is_ascii_uppercase() || b == b' ' || b.is_ascii_digit())
+    {
+        format!("a PEM '{tag}'")
+    } else {
+        "this PEM document".to_string()
+    }
+}
+
+/// A signing failure named by its kind only: the libraries' messages are not shown, as they
+/// may describe key bytes.
+fn jwt_problem(e: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match e.kind() {
+        K::InvalidEcdsaKey => "the EC key was refused".into(),
+        K::InvalidEddsaKey => "the Ed25519 key was refused".into(),
+        K::InvalidRsaKey(_) => "the RSA key was refused".into(),
+        K::RsaFailedSigning => "RSA signing failed".into(),
+        K::InvalidKeyFormat => "the key format is not supported".into(),
+        K::Json(_) => "a claim could not be written as JSON".into(),
+        _ => "the key could not sign the token".into(),
+    }
+}
+
+/// The smallest RSA modulus gwctl signs with (NIST SP 800-131A: shorter keys are disallowed).
+pub const MIN_RSA_BITS: usize = 2048;
+
 fn encoding_key(alg: Algorithm, key: &JwtKey) -> Result<EncodingKey, SigningError> {
     let bad = |msg: String| SigningError::InvalidJwtKey(msg);
     match (family(alg), key) {
@@ -232,12 +351,29 @@ fn encoding_key(alg: Algorithm, key: &JwtKey) -> Result<EncodingKey, SigningErro
         ("hmac", JwtKey::Pem(_)) => Err(bad(format!("{alg:?} needs a shared secret, not a PEM private key"))),
         (_, JwtKey::Secret(_)) => Err(bad(format!("{alg:?} needs a PEM private key, not a shared secret"))),
         (fam, JwtKey::Pem(pem_bytes)) => {
-            let doc =
-                pem::parse(pem_bytes.as_slice()).map_err(|e| bad(format!("not a readable PEM document ({e})")))?;
+            let doc = pem::parse(pem_bytes.as_slice())
+                .map_err(|e| bad(format!("not a readable PEM document: {}", pem_problem(&e))))?;
             let der = Zeroizing::new(doc.contents().to_vec());
             match (fam, doc.tag()) {
-                ("rsa", "PRIVATE KEY" | "RSA PRIVATE KEY") => {
-                    EncodingKey::from_rsa_pem(pem_bytes).map_err(|e| bad(format!("not a usable RSA private key ({e})")))
+                ("rsa", tag @ ("PRIVATE KEY" | "RSA PRIVATE KEY")) => {
+                    let pair = if tag == "RSA PRIVATE KEY" {
+                        aws_lc_rs::rsa::KeyPair::from_der(&der)
+                    } else {
+                        aws_lc_rs::rsa::KeyPair::from_pkcs8(&der)
+                    };
+                    match pair {
+                        Ok(_) => {}
+                        Err(e) if e.description_() == "TooSmall" => {
+                            return Err(bad(format!(
+                                "the RSA key is shorter than {MIN_RSA_BITS} bits, too weak to sign with; make a new one of 3072 bits"
+                            )));
+                        }
+                        Err(e) if e.description_() == "TooLarge" => {
+                            return Err(bad("the RSA key is longer than 8192 bits; use one of 2048 to 8192".into()));
+                        }
+                        Err(_) => return Err(bad(format!("not an RSA private key as {alg:?} needs"))),
+                    }
+                    EncodingKey::from_rsa_pem(pem_bytes).map_err(|_| bad("not a usable RSA private key".into()))
                 }
                 ("ec", "PRIVATE KEY" | "EC PRIVATE KEY") => {
                     let curve = match alg {
@@ -255,9 +391,9 @@ fn encoding_key(alg: Algorithm, key: &JwtKey) -> Result<EncodingKey, SigningErro
                 ("ed", "PRIVATE KEY") => {
                     aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
                         .map_err(|_| bad("not an Ed25519 PKCS#8 private key as EdDSA needs".into()))?;
-                    EncodingKey::from_ed_pem(pem_bytes).map_err(|e| bad(format!("not a usable Ed25519 key ({e})")))
+                    EncodingKey::from_ed_pem(pem_bytes).map_err(|_| bad("not a usable Ed25519 key".into()))
                 }
-                (_, tag) => Err(bad(format!("a PEM '{tag}' cannot sign {alg:?}"))),
+                (_, tag) => Err(bad(format!("{} cannot sign {alg:?}", shown_tag(tag)))),
             }
         }
     }
@@ -305,6 +441,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(data.header.kid.as_deref(), Some("k1"));
+        assert_eq!(signer.key_id(), Some("k1"));
         assert_eq!(data.claims["iss"], "me");
         assert_eq!(data.claims["exp"], t.unix() + 300);
         assert_eq!(data.claims["scope"], "read");
@@ -323,5 +460,28 @@ mod tests {
         assert!(JwtSigner::new(JwtSettings::new(Algorithm::HS256), &pem).is_err());
         assert!(JwtSigner::new(JwtSettings::new(Algorithm::RS256), &JwtKey::parse(b"k").unwrap()).is_err());
         assert!(JwtSigner::new(JwtSettings::new(Algorithm::ES256), &pem).is_err());
+    }
+}
+
+#[cfg(test)]
+mod key_error_tests {
+    use super::*;
+
+    #[test]
+    fn pem_errors_never_show_key_bytes() {
+        // '!' is symbol 33: the base64 decoder's own message would quote it.
+        let text = b"-----BEGIN PRIVATE KEY-----\n!!!!SECRETBYTES\n-----END PRIVATE KEY-----\n";
+        let err = JwtSigner::new(JwtSettings::new(Algorithm::RS256), &JwtKey::parse(text).unwrap()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("base64 body is corrupt"), "{msg}");
+        assert!(!msg.contains("33") && !msg.contains("SECRET") && !msg.contains("symbol"), "{msg}");
+        assert!(err.is_credential_problem());
+    }
+
+    #[test]
+    fn hmac_secrets_have_no_thumbprint() {
+        assert_eq!(JwtKey::parse(b"k").unwrap().thumbprint(Algorithm::HS256).unwrap(), None);
+        let signer = JwtSigner::new(JwtSettings::new(Algorithm::HS256), &JwtKey::parse(b"k").unwrap()).unwrap();
+        assert_eq!(signer.key_id(), None);
     }
 }

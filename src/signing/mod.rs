@@ -62,6 +62,29 @@ pub struct Signed {
     pub details: Option<SignatureDetails>,
 }
 
+impl Signed {
+    /// The request's own headers with these signed ones merged in: a `Host` the signer added
+    /// goes first, request headers the signer replaces (same name, any case, and any
+    /// `Authorization`) are dropped, and the signer's other headers follow in order. Also
+    /// returns the value of the `Host` the signer added, if any (a client derives the same
+    /// `Host` from the URL, so it need not send it itself).
+    pub fn merge_into(&self, request_headers: &[(String, String)]) -> (Vec<(String, String)>, Option<String>) {
+        let mut out = Vec::with_capacity(request_headers.len() + self.headers.len());
+        let mut auto_host = None;
+        let replaced = |n: &str| {
+            n.eq_ignore_ascii_case("authorization") || self.headers.iter().any(|(s, _)| s.eq_ignore_ascii_case(n))
+        };
+        let mut rest = self.headers.iter().peekable();
+        if let Some((n, v)) = rest.next_if(|(n, _)| n.eq_ignore_ascii_case("host")) {
+            out.push((n.clone(), v.clone()));
+            auto_host = Some(v.clone());
+        }
+        out.extend(request_headers.iter().filter(|(n, _)| !replaced(n)).cloned());
+        out.extend(rest.cloned());
+        (out, auto_host)
+    }
+}
+
 impl std::fmt::Debug for Signed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The headers carry credentials: show names only.
@@ -93,9 +116,9 @@ pub enum SigningError {
     InvalidExpiry(u64),
     #[error("invalid payload hash: expected 64 hex digits")]
     InvalidPayloadHash,
-    #[error("invalid SigV4 {0}: it must be non-empty, without '/' or spaces")]
+    #[error("invalid SigV4 {0}: it must be non-empty, without '/', spaces or control characters")]
     InvalidScope(&'static str),
-    #[error("invalid access key id: it must be non-empty, without '/', ',' or spaces")]
+    #[error("invalid access key id: it must be non-empty, without '/', ',', spaces or control characters")]
     InvalidAccessKeyId,
     #[error("invalid {0}: it contains a control character or line break")]
     InvalidCredential(&'static str),
@@ -197,10 +220,52 @@ pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// Rejects values that cannot go in a header (CR, LF, other controls) without echoing them.
+/// Whether `v` holds a C0 control character (NUL, tab, CR, LF, …) or DEL: what must never reach
+/// a header line (a CR or LF would start a new header; RFC 7617 forbids every CTL in Basic).
+pub(crate) fn has_control(v: &str) -> bool {
+    v.bytes().any(|b| b.is_ascii_control())
+}
+
+/// Rejects credential values that cannot go in a header (CR, LF, NUL, tab, other C0 controls,
+/// DEL) without echoing them: a credential error (exit 4).
 pub(crate) fn check_header_safe(v: &str, what: &'static str) -> Result<(), SigningError> {
-    if v.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+    if has_control(v) {
         return Err(SigningError::InvalidCredential(what));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_into_order() {
+        let signed = Signed {
+            headers: vec![
+                ("Host".into(), "h".into()),
+                ("X-Amz-Date".into(), "d".into()),
+                ("Authorization".into(), "a".into()),
+            ],
+            url: None,
+            details: None,
+        };
+        let user = vec![
+            ("Content-Type".into(), "t".into()),
+            ("x-amz-date".into(), "old".into()),
+            ("authorization".into(), "mine".into()),
+        ];
+        let (h, auto) = signed.merge_into(&user);
+        let names: Vec<&str> = h.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Host", "Content-Type", "X-Amz-Date", "Authorization"]);
+        assert_eq!(auto.as_deref(), Some("h"));
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_header_values() {
+        for bad in ["a\nb", "a\rb", "a\0b", "a\tb", "a\x7fb", "\x1b[2J"] {
+            assert_eq!(check_header_safe(bad, "x"), Err(SigningError::InvalidCredential("x")), "{bad:?}");
+        }
+        assert!(check_header_safe("plain value-with_chars/+=", "x").is_ok());
+    }
 }

@@ -52,7 +52,10 @@ pub struct SigV4Settings {
     pub service: String,
     /// Remove dot segments and duplicate slashes before signing (all services but S3).
     pub normalize_path: bool,
-    /// Percent-encode the wire path once more (all services but S3).
+    /// `true` (all services but S3): percent-encode the wire path once more. `false` (S3): sign
+    /// `UriEncode(percent-decoded path)` with `/` kept, the form S3 computes from the object key,
+    /// so `/a%7Eb.txt` and `/a~b.txt` (and `%41` and `A`) sign identically; `%2F` decodes to
+    /// `/` (S3 reads it as the key's `/`) and is signed as `/`.
     pub double_encode_path: bool,
     /// Add and sign `X-Amz-Content-SHA256`.
     pub content_sha256_header: bool,
@@ -102,15 +105,23 @@ impl std::fmt::Debug for SigV4Signer {
 }
 
 impl SigV4Signer {
+    /// Checks every value that reaches a header or the credential scope: the region and the
+    /// service (settings: exit 3) and the access key id and session token (credentials: exit
+    /// 4) must hold no control character, so none can start a header line of its own.
     pub fn new(credentials: AwsCredentials, settings: SigV4Settings) -> Result<Self, SigningError> {
-        if settings.region.is_empty() || settings.region.contains(['/', ' ']) {
+        let bad_scope = |v: &str| v.is_empty() || v.contains(['/', ' ']) || super::has_control(v);
+        if bad_scope(&settings.region) {
             return Err(SigningError::InvalidScope("region"));
         }
-        if settings.service.is_empty() || settings.service.contains(['/', ' ']) {
+        if bad_scope(&settings.service) {
             return Err(SigningError::InvalidScope("service"));
         }
-        if credentials.access_key_id.is_empty() || credentials.access_key_id.contains(['/', ' ', ',']) {
+        let ak = &credentials.access_key_id;
+        if ak.is_empty() || ak.contains(['/', ' ', ',']) || super::has_control(ak) {
             return Err(SigningError::InvalidAccessKeyId);
+        }
+        if let Some(t) = &credentials.session_token {
+            super::check_header_safe(t.expose_secret(), "session token")?;
         }
         Ok(Self { credentials, settings, key_cache: Mutex::new(None) })
     }
@@ -174,9 +185,6 @@ impl SigV4Signer {
         let date = time.date_stamp();
         let payload_hash = self.payload_hash(payload, false);
         let token = self.credentials.session_token.as_ref().map(|t| t.expose_secret());
-        if let Some(t) = token {
-            super::check_header_safe(t, "session token")?;
-        }
 
         let mut added: Vec<(String, String)> = Vec::with_capacity(5);
         if req.header_value("host").is_none() {
