@@ -36,23 +36,10 @@ impl RequestError {
     }
 }
 
-/// The user's headers with the signer's merged in: a `Host` the signer added goes first,
-/// user headers the signer replaces are dropped, and the signer's other headers follow.
-/// Returns the headers to send and the value of an automatically added `Host`.
+/// The user's headers with the signer's merged in (see [`Signed::merge_into`]). Returns the
+/// headers to send and the value of an automatically added `Host`.
 pub fn merge_headers(user: &[(String, String)], signed: &Signed) -> (Vec<(String, String)>, Option<String>) {
-    let mut out = Vec::with_capacity(user.len() + signed.headers.len());
-    let mut auto_host = None;
-    let replaced = |n: &str| {
-        n.eq_ignore_ascii_case("authorization") || signed.headers.iter().any(|(s, _)| s.eq_ignore_ascii_case(n))
-    };
-    let mut rest = signed.headers.iter().peekable();
-    if let Some((n, v)) = rest.next_if(|(n, _)| n.eq_ignore_ascii_case("host")) {
-        out.push((n.clone(), v.clone()));
-        auto_host = Some(v.clone());
-    }
-    out.extend(user.iter().filter(|(n, _)| !replaced(n)).cloned());
-    out.extend(rest.cloned());
-    (out, auto_host)
+    signed.merge_into(user)
 }
 
 /// Resolves `url` against a base URL when it is a path (`/v1/chat`).

@@ -163,9 +163,7 @@ fn run_mlflow(a: &ScaffoldMlflowArgs, cf: &ConfigFile) -> Result<(), Error> {
 }
 
 fn run_check(a: &ScaffoldCheckArgs) -> Result<(), Error> {
-    let text =
-        std::fs::read_to_string(&a.file).map_err(|e| Error::io(format!("cannot read {}", a.file.display()), e))?;
-    let problems = mlflow::check(&text);
+    let problems = mlflow::check_file(&a.file)?;
     let mut report = String::new();
     for p in &problems {
         report.push_str(&format!(
@@ -378,8 +376,9 @@ fn run_nginx(a: &ScaffoldNginxArgs, cf: &ConfigFile) -> Result<(), Error> {
     })?;
     let line = nginx::htpasswd_line(&user, &password)?;
     check_output(a.output.as_deref(), a.force)?;
-    // nginx's workers must read it; it holds a bcrypt hash, not the password.
-    scaffold::write_new(&htpasswd, line.as_bytes(), a.force, false)?;
+    // Owner-only (it holds a bcrypt hash of the password): give it to nginx's worker user
+    // (`chown www-data FILE`) when the workers run as another user.
+    nginx::write_htpasswd(&htpasswd, line.as_bytes(), a.force)?;
     match &a.output {
         Some(o) => {
             scaffold::write_new(o, block.as_bytes(), a.force, false)?;
