@@ -377,8 +377,11 @@ mod tests {
 
     #[test]
     fn openai_form() {
-        let l = p(r#"{"custom_id":"a","method":"post","url":"/v1/chat/completions","body":{"model":"m","stream":true}}"#, 1)
-            .unwrap();
+        let l = p(
+            r#"{"custom_id":"a","method":"post","url":"/v1/chat/completions","body":{"model":"m","stream":true}}"#,
+            1,
+        )
+        .unwrap();
         assert_eq!(l.id, "a");
         assert_eq!(l.method, "POST");
         assert_eq!(l.url.as_deref(), Some("/v1/chat/completions"));
@@ -436,7 +439,7 @@ mod tests {
     #[test]
     fn reader_caps_lines_and_keeps_offsets() {
         let data = b"\xef\xbb\xbf{\"a\":1}\r\n\n0123456789abcdef\nlast";
-        let mut r = LineReader::new(&data[..], 8);
+        let mut r = LineReader::new(&data[..], 12);
         let mut buf = Vec::new();
         let a = r.next_line(&mut buf).unwrap().unwrap();
         assert_eq!((a.line_no, a.offset, a.len, a.too_long), (1, 3, 7, false));

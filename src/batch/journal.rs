@@ -219,7 +219,10 @@ pub fn compact(path: &Path, mut drop: impl FnMut(&Key, RecordClass) -> bool) -> 
         let mut buf = Vec::new();
         while let Some(info) = lines.next_line(&mut buf).map_err(io)? {
             if info.too_long {
-                return Err(BatchError::Journal { path: path.into(), message: format!("line {} too long", info.line_no) });
+                return Err(BatchError::Journal {
+                    path: path.into(),
+                    message: format!("line {} too long", info.line_no),
+                });
             }
             if super::input::is_blank(&buf) {
                 continue;
@@ -263,7 +266,13 @@ pub fn compact(path: &Path, mut drop: impl FnMut(&Key, RecordClass) -> bool) -> 
 #[derive(Clone, Debug)]
 pub enum Record<'a> {
     /// An HTTP answer: success (2xx) or a failure code `http_<status>` with its message.
-    Response { custom_id: &'a str, status: u16, request_id: Option<&'a str>, body: &'a [u8], error: Option<(String, String)> },
+    Response {
+        custom_id: &'a str,
+        status: u16,
+        request_id: Option<&'a str>,
+        body: &'a [u8],
+        error: Option<(String, String)>,
+    },
     /// No answer (network, timeout, …): `code`, `message`.
     Failure { custom_id: &'a str, code: &'a str, message: &'a str },
     /// An invalid input line (`skip_invalid`).
@@ -523,7 +532,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.jsonl");
         let mut data = Vec::new();
-        data.extend(Record::Response { custom_id: "ok", status: 200, request_id: None, body: b"{}", error: None }.to_line());
+        data.extend(
+            Record::Response { custom_id: "ok", status: 200, request_id: None, body: b"{}", error: None }.to_line(),
+        );
         data.extend(Record::Failure { custom_id: "net", code: "connection_error", message: "m" }.to_line());
         data.extend(
             Record::Response {

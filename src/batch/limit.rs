@@ -197,7 +197,7 @@ mod tests {
         assert_eq!(a.window(), 8);
         a.on_congestion(now + Duration::from_secs(2));
         assert_eq!(a.window(), 4);
-        for _ in 0..4 {
+        for _ in 0..5 {
             a.on_success();
         }
         assert_eq!(a.window(), 5);

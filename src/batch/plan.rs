@@ -38,7 +38,10 @@ const ENTRY_COST: u64 = 96;
 pub enum InputSource {
     Path(PathBuf),
     /// Standard input, or any reader (copied to a temporary file first).
-    Reader { name: String, reader: Box<dyn Read + Send> },
+    Reader {
+        name: String,
+        reader: Box<dyn Read + Send>,
+    },
 }
 
 impl InputSource {
@@ -112,7 +115,12 @@ pub struct PlanCounts {
 pub enum Work {
     Send(BatchRequest),
     /// An invalid line to record (`skip_invalid`), or a line that no longer parses at run time.
-    Record { key: Key, line_no: u64, code: &'static str, message: String },
+    Record {
+        key: Key,
+        line_no: u64,
+        code: &'static str,
+        message: String,
+    },
 }
 
 /// The checked input and the list of lines to send.
@@ -311,7 +319,11 @@ impl Plan {
                     Ok(l) => (Key::Id(l.id), F_VALID, String::new()),
                     Err(b) => {
                         counts.invalid += 1;
-                        reported.add(LineError { line_no: info.line_no, code: "invalid_line", message: b.message.clone() });
+                        reported.add(LineError {
+                            line_no: info.line_no,
+                            code: "invalid_line",
+                            message: b.message.clone(),
+                        });
                         let key = b.id.map_or(Key::Line(info.line_no), Key::Id);
                         (key, 0, format!("line {}: {}", info.line_no, b.message))
                     }
@@ -350,7 +362,13 @@ impl Plan {
         let mut plan = spill_file(sp).map_err(tmp_err)?;
         {
             let mut pw = BufWriter::with_capacity(64 * 1024, &plan);
-            let mut ctx = Ctx { budget: opts.memory_budget as u64, sp, counts: &mut counts, reported: &mut reported, out: &mut pw };
+            let mut ctx = Ctx {
+                budget: opts.memory_budget as u64,
+                sp,
+                counts: &mut counts,
+                reported: &mut reported,
+                out: &mut pw,
+            };
             ctx.partition(0, done, spill).map_err(tmp_err)?;
             pw.flush().map_err(tmp_err)?;
         }
@@ -579,13 +597,11 @@ impl PlanReader {
         let mut buf = vec![0; len as usize];
         let read = self.input.read_exact(&mut buf);
         self.pos = read.is_ok().then_some(offset + len);
-        let changed = |m: String| {
-            Work::Record {
-                key: Key::Line(line_no),
-                line_no,
-                code: "invalid_line",
-                message: format!("line {line_no}: {m} (the input changed since it was checked)"),
-            }
+        let changed = |m: String| Work::Record {
+            key: Key::Line(line_no),
+            line_no,
+            code: "invalid_line",
+            message: format!("line {line_no}: {m} (the input changed since it was checked)"),
         };
         if let Err(e) = read {
             return Ok(Some(changed(e.to_string())));

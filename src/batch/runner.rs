@@ -274,7 +274,9 @@ pub async fn run<E: Executor>(
         summary.resume_hint = Some(format!(
             "to finish: run the same command again (the output file is the journal: ids already done are skipped{})",
             if retryable_failed > 0 {
-                format!(", and the {retryable_failed} line(s) that failed with network errors, timeouts, 429 or 5xx are sent again")
+                format!(
+                    ", and the {retryable_failed} line(s) that failed with network errors, timeouts, 429 or 5xx are sent again"
+                )
             } else {
                 String::new()
             }
@@ -292,7 +294,13 @@ fn record_result(shared: &Mutex<Shared>, line: &LineDone, writer: &mut JournalWr
             let ok = (200..300).contains(&r.status);
             let error = (!ok).then(|| (format!("http_{}", r.status), error_message(r)));
             let code = error.as_ref().map(|(c, _)| c.clone());
-            writer.write(&Record::Response { custom_id: id, status: r.status, request_id: r.request_id(), body: &r.body, error })?;
+            writer.write(&Record::Response {
+                custom_id: id,
+                status: r.status,
+                request_id: r.request_id(),
+                body: &r.body,
+                error,
+            })?;
             let mut s = lock(shared);
             match code {
                 None => s.stats.ok += 1,
