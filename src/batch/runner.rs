@@ -141,19 +141,9 @@ pub async fn run<E: Executor>(
     progress.start(total);
 
     let window_cap = cfg.concurrency;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Work, BatchError>>(window_cap.clamp(4, 256));
-    let reader = plan.reader()?;
-    std::thread::Builder::new()
-        .name("gwctl-batch-read".into())
-        .spawn(move || {
-            for w in reader {
-                if tx.blocking_send(w).is_err() {
-                    break;
-                }
-            }
-        })
-        .map_err(|e| BatchError::io(&plan.input_name, e))?;
-
+    // The plan is read in this task: small reads from the page cache, a line at a time, only
+    // when the window has room (so the read-ahead is one line).
+    let mut reader = plan.reader()?;
     let shared = Arc::new(Mutex::new(Shared {
         rpm: cfg.rpm.map(|r| Gcra::per_minute(r, 1)),
         tpm: cfg.tpm.map(|t| Gcra::per_minute(t, t)),
@@ -186,37 +176,9 @@ pub async fn run<E: Executor>(
     };
 
     loop {
-        if (input_done || cancelled) && set.is_empty() {
-            break;
-        }
         let window = if cfg.aimd { lock(&shared).aimd.window() } else { window_cap };
-        let can_start = !input_done && !cancelled && set.len() < window;
-        tokio::select! {
-            biased;
-            _ = cancel.cancelled(), if !cancelled => {
-                cancelled = true;
-                deadline = Some(Instant::now() + cfg.cancel_grace);
-            }
-            _ = async { tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)).await }, if deadline.is_some() => {
-                not_done += set.len() as u64;
-                set.abort_all();
-                while set.join_next().await.is_some() {}
-                break;
-            }
-            Some(joined) = set.join_next(), if !set.is_empty() => {
-                let Ok(line) = joined else { not_done += 1; continue };
-                let write = record_result(&shared, &line, &mut writer);
-                match write {
-                    Ok(true) => done += 1,
-                    Ok(false) => not_done += 1,
-                    Err(e) => {
-                        set.abort_all();
-                        return Err(e);
-                    }
-                }
-                progress.update(&snap(&shared, done, set.len()));
-            }
-            w = rx.recv(), if can_start => match w {
+        while !input_done && !cancelled && !cancel.is_cancelled() && set.len() < window {
+            match reader.next() {
                 None => input_done = true,
                 Some(Err(e)) => {
                     set.abort_all();
@@ -236,12 +198,39 @@ pub async fn run<E: Executor>(
                     let (exec, shared, cfg, cancel) = (exec.clone(), shared.clone(), cfg.clone(), cancel.clone());
                     set.spawn(async move { line_task(&*exec, &shared, req, &cfg, &cancel).await });
                 }
-            },
+            }
+        }
+        if (input_done || cancelled) && set.is_empty() {
+            break;
+        }
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled(), if !cancelled => {
+                cancelled = true;
+                deadline = Some(Instant::now() + cfg.cancel_grace);
+            }
+            _ = async { tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)).await }, if deadline.is_some() => {
+                not_done += set.len() as u64;
+                set.abort_all();
+                while set.join_next().await.is_some() {}
+                break;
+            }
+            Some(joined) = set.join_next(), if !set.is_empty() => {
+                let Ok(line) = joined else { not_done += 1; continue };
+                match record_result(&shared, &line, &mut writer) {
+                    Ok(true) => done += 1,
+                    Ok(false) => not_done += 1,
+                    Err(e) => {
+                        set.abort_all();
+                        return Err(e);
+                    }
+                }
+                progress.update(&snap(&shared, done, set.len()));
+            }
             _ = tick.tick() => progress.update(&snap(&shared, done, set.len())),
         }
     }
     writer.sync()?;
-    drop(rx);
     if cancelled {
         // Lines never read from the plan.
         not_done = total.saturating_sub(done);

@@ -367,7 +367,7 @@ async fn rate_limited_gateway_converges_without_failures() {
     let calls = mock.calls.load(Ordering::SeqCst);
     assert!(calls < 200 * 3, "{calls}");
     assert!(calls < 200 + 2 * 16, "the pause is shared, so only the first window is refused: {calls}");
-    assert!(res.summary.rate_limited > 0 && res.summary.concurrency_decreases > 0);
+    assert!(res.summary.rate_limited > 0 && res.summary.concurrency_decreases > 0, "{:?}", res.summary);
 }
 
 #[tokio::test(start_paused = true)]
