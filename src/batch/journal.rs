@@ -177,7 +177,13 @@ pub fn scan(path: &Path, mut f: impl FnMut(Key, RecordClass) -> Result<(), Batch
     let mut n = 0;
     let mut lines = super::input::LineReader::new(BufReader::with_capacity(256 * 1024, file), MAX_JOURNAL_LINE);
     let mut buf = Vec::new();
+    // A bad line is an error only once another line follows it: a bad *last* line is a torn
+    // tail (cut by `repair_tail` before a real run; ignored by a dry run).
+    let mut pending: Option<BatchError> = None;
     while let Some(info) = lines.next_line(&mut buf).map_err(|e| BatchError::io(path, e))? {
+        if let Some(e) = pending.take() {
+            return Err(e);
+        }
         if super::input::is_blank(&buf) && !info.too_long {
             continue;
         }
@@ -186,9 +192,16 @@ pub fn scan(path: &Path, mut f: impl FnMut(Key, RecordClass) -> Result<(), Batch
             message: format!("line {} is not a batch output record ({m}); fix or remove it to resume", info.line_no),
         };
         if info.too_long {
-            return Err(corrupt(format!("longer than {} MiB", MAX_JOURNAL_LINE >> 20)));
+            pending = Some(corrupt(format!("longer than {} MiB", MAX_JOURNAL_LINE >> 20)));
+            continue;
         }
-        let rec: ScanRecord = serde_json::from_slice(&buf).map_err(|e| corrupt(e.to_string()))?;
+        let rec: ScanRecord = match serde_json::from_slice(&buf) {
+            Ok(r) => r,
+            Err(e) => {
+                pending = Some(corrupt(e.to_string()));
+                continue;
+            }
+        };
         let key = match (rec.custom_id, rec.line) {
             (Some(id), _) => Key::Id(id),
             (None, Some(l)) => Key::Line(l),
@@ -584,5 +597,8 @@ mod tests {
         std::fs::write(&p, b"{\"custom_id\":\"a\"}\nxx\n{\"custom_id\":\"b\"}\n").unwrap();
         let e = scan(&p, |_, _| Ok(())).unwrap_err().to_string();
         assert!(e.contains("line 2 is not a batch output record"), "{e}");
+        // a bad last line is a torn tail: ignored by scan (a dry run does not repair)
+        std::fs::write(&p, b"{\"custom_id\":\"a\"}\n{\"custom_id\":\"b").unwrap();
+        assert_eq!(scan(&p, |_, _| Ok(())).unwrap(), 1);
     }
 }

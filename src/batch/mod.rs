@@ -54,9 +54,9 @@ use std::time::Duration;
 use crate::exit::ExitCode;
 
 pub use input::{BatchRequest, InputOptions, PromptBuilder};
-pub use journal::{ErrorsTo, JournalOptions};
-pub use plan::{InputSource, PlanOptions};
-pub use runner::{BatchOutcome, RunConfig, run};
+pub use journal::{ErrorsTo, JournalOptions, Output};
+pub use plan::{InputSource, Plan, PlanCounts, PlanOptions, Work};
+pub use runner::{BatchOutcome, RunConfig, RunResult, run};
 pub use stats::{NoProgress, Progress, ProgressSnapshot, Summary};
 
 /// Errors that stop a batch run before or while it runs (failed *lines* are not errors: they
@@ -92,9 +92,6 @@ impl BatchError {
         BatchError::Io { path: path.into(), source }
     }
 }
-
-/// One attempt of one line, as sent by the [`Executor`].
-pub use input::BatchRequest as Request;
 
 /// What one attempt got back: a status, the headers the runner needs and the whole body (a
 /// streamed answer collected into one body by the executor), bounded by the executor.

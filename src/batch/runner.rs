@@ -26,7 +26,7 @@ use super::journal::{JournalOptions, JournalWriter, Record};
 use super::limit::{self, Aimd, Gcra};
 use super::plan::{Plan, Work};
 use super::stats::{Progress, ProgressSnapshot, Stats, Summary, Usage};
-use super::{BatchError, BatchRequest, ExecError, ExecErrorKind, ExecResponse, Executor, Key};
+use super::{BatchError, BatchRequest, ExecError, ExecErrorKind, ExecResponse, Executor};
 use crate::exit::ExitCode;
 
 #[derive(Clone, Debug)]
@@ -442,9 +442,4 @@ async fn line_task<E: Executor>(
             return abandoned(req);
         }
     }
-}
-
-/// The key under which a request's result is written.
-pub fn key_of(req: &BatchRequest) -> Key {
-    Key::Id(req.custom_id.clone())
 }
