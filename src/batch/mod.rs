@@ -114,6 +114,22 @@ impl ExecResponse {
         &["x-request-id", "request-id", "retry-after", "retry-after-ms", "x-mlflow-gateway-duration-ms"];
     pub const KEPT_PREFIXES: &'static [&'static str] = &["x-ratelimit-", "x-ai-ratelimit-"];
 
+    /// A response keeping only the headers the runner reads (names lower-cased).
+    pub fn new<'a>(
+        status: u16,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+        body: Vec<u8>,
+        ttfb: Duration,
+        total: Duration,
+    ) -> Self {
+        let headers = headers
+            .into_iter()
+            .filter(|(n, _)| Self::keep_header(n))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
+            .collect();
+        ExecResponse { status, headers, body, ttfb, total }
+    }
+
     /// Whether the runner uses a header (the executor may pass all of them; only these are read).
     pub fn keep_header(name: &str) -> bool {
         let n = name.to_ascii_lowercase();

@@ -601,3 +601,45 @@ async fn progress_hook_sees_every_line() {
     assert_eq!((res.summary.prompt_tokens, res.summary.completion_tokens), (100, 150));
     assert!(res.summary.to_text().contains("50 line(s) done: 50 ok, 0 failed"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn crash_mid_run_then_resume_gives_each_id_once() {
+    let e = env(lines(120), true);
+    // Run 1: stopped hard after ~2 s (no grace: lines on the wire are dropped, as by SIGKILL).
+    let rng = Mutex::new(fastrand::Rng::with_seed(3));
+    let flaky =
+        Mock::new(
+            Duration::from_millis(300),
+            move |r, _, _| {
+                if rng.lock().unwrap().u8(0..10) < 2 { status(503, &[]) } else { ok(r) }
+            },
+        );
+    let cfg = RunConfig { concurrency: 8, max_attempts: 1, cancel_grace: Duration::ZERO, ..Default::default() };
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(2050)).await;
+        c2.cancel();
+    });
+    let res = e.run(&flaky, &cfg, cancel).await;
+    assert_eq!(res.outcome, BatchOutcome::Interrupted);
+    let first = e.records().len();
+    assert!(first > 20 && first < 120, "{first}");
+    // successes in the output, failures in the errors file
+    let ErrorsTo::File(errp) = e.journal.errors.clone() else { unreachable!() };
+    assert!(journal::read_records(e.out_path()).unwrap().iter().all(|r| r["error"].is_null()));
+    assert!(journal::read_records(&errp).unwrap().iter().all(|r| r["error"]["code"] == "http_503"));
+    // the crash tore the line being written
+    let mut f = std::fs::OpenOptions::new().append(true).open(e.out_path()).unwrap();
+    f.write_all(br#"{"id":"batch_req_9","custom_id":"id-119","resp"#).unwrap();
+    drop(f);
+    // Run 2 finishes: every id once, the 503s sent again, nothing done twice.
+    let good = Mock::new(Duration::from_millis(10), |r, _, _| ok(r));
+    let res = e.run(&good, &RunConfig::default(), CancellationToken::new()).await;
+    assert_eq!(res.outcome, BatchOutcome::AllOk);
+    assert_exactly_once(&e, 120);
+    assert!(journal::read_records(&errp).unwrap().is_empty());
+    let resent = good.calls.load(Ordering::SeqCst);
+    let before = flaky.attempts.lock().unwrap().len() as u64;
+    assert!(resent >= 120 - before && resent < 120, "{resent} resent, {before} tried before");
+}
