@@ -12,6 +12,7 @@
 //! - [`runner`]: the concurrent loop over an [`Executor`] (one signed HTTP attempt; the
 //!   command glue implements it), with retries, `Retry-After`, `--rpm`/`--tpm`, AIMD on
 //!   concurrency, `--shard`, `--limit` and cancellation.
+//! - [`stream`]: a streamed (SSE) answer collected into one body, for the executor.
 //! - [`stats`]: counts by class, latency and TTFB percentiles, tokens; the summary (text and
 //!   JSON) and the progress hook.
 //!
@@ -46,6 +47,7 @@ pub mod limit;
 pub mod plan;
 pub mod runner;
 pub mod stats;
+pub mod stream;
 
 use std::future::Future;
 use std::path::PathBuf;
