@@ -24,7 +24,24 @@
 //! record is a retryable failure (network, timeout, 429, 5xx after the last attempt): those
 //! records are removed from the journal (a rewrite to a temporary file, then `rename`) before
 //! the ids are sent again. So after any number of crashes and resumes each id of the input is in
-//! the output (or in the errors file) exactly once.
+//! the output (or in the errors file) exactly once. Resume with the same input, `--shard` and
+//! `--limit`: a record removed for a retry is written again only if its line is in scope.
+//!
+//! # For the command glue
+//! ```text
+//! let plan = Plan::prepare(InputSource::Path(p) | InputSource::stdin(), &journal_opts, &plan_opts, dry_run)?;
+//!     // blocking: call it before the runtime or in spawn_blocking; exit 3 on InvalidInput
+//! dry run: for w in plan.reader()?.take(3) { sign and print Work::Send(req) }  (nothing written)
+//! let res = batch::run(Arc::new(executor), plan, &journal_opts, &run_config, cancel_token, &mut progress).await?;
+//! eprintln!("{}", res.summary.to_text()); write res.summary.to_json() to --summary-json;
+//! exit with res.outcome.exit_code() (0 or 12), or err.exit_code() for a BatchError.
+//! ```
+//! The executor: `req.url` `None` means the `--route`/`--endpoint` target, else a path joined to
+//! the profile's URL (or a full URL); `req.body` is the JSON body (`Content-Type:
+//! application/json`), signed afresh on every call; when `req.stream`, collect the SSE answer
+//! with [`stream::StreamCollector`]; bound the body; answer with [`ExecResponse::new`] (status,
+//! headers, body, time to headers, total time) or an [`ExecError`] (connect, timeout, broken
+//! stream: retried; anything else: final).
 //!
 //! # Memory
 //! Nothing grows with the input: the input is streamed, the in-flight window holds at most
