@@ -643,3 +643,20 @@ async fn crash_mid_run_then_resume_gives_each_id_once() {
     let before = flaky.attempts.lock().unwrap().len() as u64;
     assert!(resent >= 120 - before && resent < 120, "{resent} resent, {before} tried before");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_thread_runtime_writes_each_id_once() {
+    let e = env(lines(2000), false);
+    let cfg = RunConfig { concurrency: 64, ..Default::default() };
+    let res = run(Arc::new(Instant2), e.plan().unwrap(), &e.journal, &cfg, CancellationToken::new(), &mut NoProgress)
+        .await
+        .unwrap();
+    assert_eq!((res.outcome, res.summary.ok), (BatchOutcome::AllOk, 2000));
+    assert_exactly_once(&e, 2000);
+    // every line parses and has the batch output shape
+    for r in e.records() {
+        assert!(r["id"].as_str().unwrap().starts_with("batch_req_"));
+        assert_eq!(r["response"]["status_code"], 200);
+        assert!(r["error"].is_null());
+    }
+}
