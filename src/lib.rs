@@ -18,6 +18,7 @@
 //!   [`output`], [`error`] (the one error → exit-code map).
 
 pub mod auth;
+pub mod batch;
 pub mod cli;
 pub mod client;
 pub mod commands;

@@ -1,0 +1,465 @@
+//! Input lines: a streamed reader with a per-line size cap, and the line forms.
+//!
+//! | form | target |
+//! | --- | --- |
+//! | `{"custom_id","method","url","body"}` (OpenAI batch) | `url`: a path joined to the profile's URL, or a full URL |
+//! | `{"custom_id","body"}` | the default target (`--route` / `--endpoint`) |
+//! | `{"custom_id","prompt"}` | the default target, body built by the caller's [`PromptBuilder`] |
+//!
+//! `custom_id` is optional (a line without one gets its line number, as a decimal string);
+//! `method` defaults to `POST`. Unknown fields, wrong types, both or neither of `body` and
+//! `prompt` are errors naming the line. Blank lines are skipped (they still count for line
+//! numbers); a UTF-8 byte order mark on line 1 is ignored.
+
+use std::fmt;
+use std::io::{self, BufRead};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+/// Default per-line cap: 16 MiB.
+pub const DEFAULT_MAX_LINE: usize = 16 << 20;
+/// Longest accepted `custom_id`, in bytes.
+pub const MAX_ID_LEN: usize = 1024;
+const METHODS: &[&str] = &["POST", "GET", "PUT", "PATCH", "DELETE"];
+const FIELDS: &str = "custom_id, method, url, body, prompt";
+
+/// Builds the request body for a `{"prompt": …}` line (the route's kind decides: chat,
+/// completions, embeddings…), as `invoke --prompt` does.
+pub type PromptBuilder = Arc<dyn Fn(&str) -> Value + Send + Sync>;
+
+/// What the caller knows about targets.
+#[derive(Clone)]
+pub struct InputOptions {
+    /// `--route` or `--endpoint` was given: lines without `url` go there.
+    pub has_default_target: bool,
+    /// The default route's payload builder (`None`: `prompt` lines are errors).
+    pub prompt_builder: Option<PromptBuilder>,
+    pub max_line: usize,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions { has_default_target: false, prompt_builder: None, max_line: DEFAULT_MAX_LINE }
+    }
+}
+
+impl fmt::Debug for InputOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InputOptions")
+            .field("has_default_target", &self.has_default_target)
+            .field("prompt_builder", &self.prompt_builder.is_some())
+            .field("max_line", &self.max_line)
+            .finish()
+    }
+}
+
+/// One request of the batch, as handed to the [`super::Executor`] (for every attempt).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchRequest {
+    /// 1-based line number in the input.
+    pub line_no: u64,
+    pub custom_id: String,
+    /// Upper case: POST (default), GET, PUT, PATCH or DELETE.
+    pub method: String,
+    /// The line's `url` (a path to join to the profile's URL, or a full `http(s)://` URL);
+    /// `None`: the default target (`--route` / `--endpoint`).
+    pub url: Option<String>,
+    /// The JSON body, serialized once (compact; key order kept).
+    pub body: Vec<u8>,
+    /// The body asks for a streamed answer (`"stream": true`): collect it into one body.
+    pub stream: bool,
+    /// Token estimate for `--tpm` (see [`estimate_tokens`]).
+    pub est_tokens: u64,
+}
+
+/// A problem with one input line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineError {
+    pub line_no: u64,
+    /// `invalid_line` or `duplicate_custom_id` (the error code written with `skip_invalid`).
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line_no, self.message)
+    }
+}
+
+/// Position of one line in the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineInfo {
+    pub line_no: u64,
+    /// Byte offset of the line's first byte.
+    pub offset: u64,
+    /// Length without the line end (`\n` or `\r\n`).
+    pub len: u64,
+    /// Longer than the cap: the bytes were skipped, not kept.
+    pub too_long: bool,
+}
+
+/// Reads lines with a size cap; memory is the cap at most (only what a line holds).
+pub struct LineReader<R> {
+    inner: R,
+    cap: usize,
+    line_no: u64,
+    offset: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(inner: R, cap: usize) -> Self {
+        LineReader { inner, cap, line_no: 0, offset: 0 }
+    }
+
+    /// The next line into `buf` (cleared first, line end removed). A line over the cap leaves
+    /// `buf` empty and `too_long` set; reading goes on with the next line.
+    pub fn next_line(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<LineInfo>> {
+        buf.clear();
+        let start = self.offset;
+        let mut len: u64 = 0;
+        let mut too_long = false;
+        let mut saw_any = false;
+        loop {
+            let chunk = match self.inner.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                if !saw_any {
+                    return Ok(None);
+                }
+                break;
+            }
+            saw_any = true;
+            let (part, done) = match memchr(chunk) {
+                Some(i) => (&chunk[..i], Some(i + 1)),
+                None => (chunk, None),
+            };
+            len += part.len() as u64;
+            if !too_long {
+                if buf.len() + part.len() > self.cap {
+                    too_long = true;
+                    buf.clear();
+                    buf.shrink_to(64 * 1024);
+                } else {
+                    buf.extend_from_slice(part);
+                }
+            }
+            let used = done.unwrap_or(chunk.len());
+            self.inner.consume(used);
+            self.offset += used as u64;
+            if done.is_some() {
+                break;
+            }
+        }
+        self.line_no += 1;
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+            len -= 1;
+        }
+        let mut start = start;
+        if self.line_no == 1 && buf.starts_with(b"\xef\xbb\xbf") {
+            buf.drain(..3);
+            start += 3;
+            len -= 3;
+        }
+        Ok(Some(LineInfo { line_no: self.line_no, offset: start, len, too_long }))
+    }
+}
+
+fn memchr(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
+/// A valid line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedLine {
+    /// `custom_id`, or the line number in decimal.
+    pub id: String,
+    pub method: String,
+    pub url: Option<String>,
+    pub payload: Payload,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    Body(Value),
+    Prompt(String),
+}
+
+/// How far a bad line got: its id when the line is JSON with a usable `custom_id` (so the
+/// error can be written under it, and duplicates counted), and the message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BadLine {
+    pub id: Option<String>,
+    pub message: String,
+}
+
+/// Whether a line is blank (skipped).
+pub fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// Parses and checks one (non-blank) line.
+pub fn parse_line(line: &[u8], line_no: u64, opts: &InputOptions) -> Result<ParsedLine, BadLine> {
+    let bad = |id: Option<String>, message: String| BadLine { id, message };
+    let v: Value = match serde_json::from_slice(line) {
+        Ok(v) => v,
+        Err(e) => {
+            let msg = e.to_string();
+            // serde's "at line 1 column N" is about the line itself: keep only the column.
+            let msg = msg.replace(" at line 1 column ", " at column ");
+            return Err(bad(None, format!("invalid JSON: {msg}")));
+        }
+    };
+    let Value::Object(mut obj) = v else {
+        return Err(bad(None, format!("expected a JSON object, found {}", kind(&v))));
+    };
+    let id = match obj.remove("custom_id") {
+        None => line_no.to_string(),
+        Some(Value::String(s)) => {
+            if s.is_empty() {
+                return Err(bad(None, "custom_id is empty".into()));
+            }
+            if s.len() > MAX_ID_LEN {
+                return Err(bad(None, format!("custom_id is longer than {MAX_ID_LEN} bytes")));
+            }
+            s
+        }
+        Some(other) => return Err(bad(None, format!("custom_id must be a string, found {}", kind(&other)))),
+    };
+    let fail = |m: String| Err(bad(Some(id.clone()), m));
+    if let Some(k) = unknown_field(&obj) {
+        return fail(format!("unknown field {k:?} (expected {FIELDS})"));
+    }
+    let method = match obj.remove("method") {
+        None => "POST".to_string(),
+        Some(Value::String(m)) => {
+            let up = m.to_ascii_uppercase();
+            if !METHODS.contains(&up.as_str()) {
+                return fail(format!("method {m:?} is not one of {}", METHODS.join(", ")));
+            }
+            up
+        }
+        Some(other) => return fail(format!("method must be a string, found {}", kind(&other))),
+    };
+    let url = match obj.remove("url") {
+        None => None,
+        Some(Value::String(u)) => {
+            if let Err(m) = check_url(&u) {
+                return fail(m);
+            }
+            Some(u)
+        }
+        Some(other) => return fail(format!("url must be a string, found {}", kind(&other))),
+    };
+    let payload = match (obj.remove("body"), obj.remove("prompt")) {
+        (Some(_), Some(_)) => return fail("has both body and prompt: give one".into()),
+        (None, None) => return fail("needs a body (or a prompt)".into()),
+        (Some(Value::Object(b)), None) => Payload::Body(Value::Object(b)),
+        (Some(other), None) => return fail(format!("body must be a JSON object, found {}", kind(&other))),
+        (None, Some(Value::String(p))) => {
+            if url.is_some() {
+                return fail("a prompt line goes to the default target: give a body with a url".into());
+            }
+            if opts.prompt_builder.is_none() {
+                return fail("a prompt line needs --route of a known kind (chat, completions, embeddings)".into());
+            }
+            Payload::Prompt(p)
+        }
+        (None, Some(other)) => return fail(format!("prompt must be a string, found {}", kind(&other))),
+    };
+    if url.is_none() && !opts.has_default_target {
+        return fail("has no url, and no --route or --endpoint was given".into());
+    }
+    Ok(ParsedLine { id, method, url, payload })
+}
+
+fn unknown_field(obj: &Map<String, Value>) -> Option<&str> {
+    obj.keys().map(String::as_str).find(|k| !matches!(*k, "method" | "url" | "body" | "prompt"))
+}
+
+fn check_url(u: &str) -> Result<(), String> {
+    if u.is_empty() {
+        return Err("url is empty".into());
+    }
+    if u.chars().any(|c| c.is_control() || c == ' ') {
+        return Err("url contains spaces or control characters".into());
+    }
+    let lower = u.to_ascii_lowercase();
+    if u.starts_with('/') || lower.starts_with("http://") || lower.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(format!("url {:?} must be a path starting with / or an http(s) URL", truncate(u, 80)))
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+impl ParsedLine {
+    /// The request for the executor.
+    pub fn into_request(self, line_no: u64, opts: &InputOptions) -> BatchRequest {
+        let body = match self.payload {
+            Payload::Body(b) => b,
+            Payload::Prompt(p) => match &opts.prompt_builder {
+                Some(f) => f(&p),
+                None => Value::Object(Map::new()),
+            },
+        };
+        let stream = body.get("stream").and_then(Value::as_bool).unwrap_or(false);
+        let est_tokens = estimate_tokens(&body);
+        let body = serde_json::to_vec(&body).unwrap_or_default();
+        BatchRequest { line_no, custom_id: self.id, method: self.method, url: self.url, body, stream, est_tokens }
+    }
+}
+
+/// Token estimate for the client-side `--tpm` budget, before the answer's `usage` corrects it:
+/// the characters of every string in the body divided by 4 (OpenAI's rule of thumb), plus the
+/// completion allowance `max_tokens` / `max_completion_tokens` / `max_output_tokens` if set
+/// (providers reserve it against the limit too). At least 1.
+pub fn estimate_tokens(body: &Value) -> u64 {
+    fn chars(v: &Value, acc: &mut u64) {
+        match v {
+            Value::String(s) => *acc += s.chars().count() as u64,
+            Value::Array(a) => a.iter().for_each(|x| chars(x, acc)),
+            Value::Object(o) => o.values().for_each(|x| chars(x, acc)),
+            _ => {}
+        }
+    }
+    let mut c = 0;
+    chars(body, &mut c);
+    let allowance = ["max_tokens", "max_completion_tokens", "max_output_tokens"]
+        .iter()
+        .find_map(|k| body.get(*k).and_then(Value::as_u64))
+        .unwrap_or(0);
+    (c.div_ceil(4) + allowance).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn opts() -> InputOptions {
+        InputOptions {
+            has_default_target: true,
+            prompt_builder: Some(Arc::new(|p: &str| json!({"messages": [{"role": "user", "content": p}]}))),
+            max_line: 1024,
+        }
+    }
+
+    fn p(line: &str, n: u64) -> Result<ParsedLine, BadLine> {
+        parse_line(line.as_bytes(), n, &opts())
+    }
+
+    #[test]
+    fn openai_form() {
+        let l = p(
+            r#"{"custom_id":"a","method":"post","url":"/v1/chat/completions","body":{"model":"m","stream":true}}"#,
+            1,
+        )
+        .unwrap();
+        assert_eq!(l.id, "a");
+        assert_eq!(l.method, "POST");
+        assert_eq!(l.url.as_deref(), Some("/v1/chat/completions"));
+        let r = l.into_request(1, &opts());
+        assert!(r.stream);
+        assert_eq!(r.body, br#"{"model":"m","stream":true}"#);
+    }
+
+    #[test]
+    fn short_forms_and_default_id() {
+        let l = p(r#"{"custom_id":"b","body":{"input":"x"}}"#, 2).unwrap();
+        assert_eq!((l.id.as_str(), l.url.clone()), ("b", None));
+        let l = p(r#"{"prompt":"hello"}"#, 7).unwrap();
+        assert_eq!(l.id, "7");
+        let r = l.into_request(7, &opts());
+        assert_eq!(r.body, br#"{"messages":[{"role":"user","content":"hello"}]}"#);
+        assert!(!r.stream);
+        let l = p(r#"{"url":"https://h.example/x","body":{}}"#, 3).unwrap();
+        assert_eq!(l.url.as_deref(), Some("https://h.example/x"));
+    }
+
+    #[test]
+    fn every_invalid_case_names_the_problem() {
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            ("{nope", None, "invalid JSON"),
+            ("[1]", None, "expected a JSON object, found an array"),
+            (r#"{"custom_id":5,"body":{}}"#, None, "custom_id must be a string, found a number"),
+            (r#"{"custom_id":"","body":{}}"#, None, "custom_id is empty"),
+            (r#"{"custom_id":"a","bdy":{}}"#, Some("a"), "unknown field \"bdy\""),
+            (r#"{"custom_id":"a","body":[]}"#, Some("a"), "body must be a JSON object, found an array"),
+            (r#"{"custom_id":"a","body":{},"prompt":"x"}"#, Some("a"), "both body and prompt"),
+            (r#"{"custom_id":"a"}"#, Some("a"), "needs a body"),
+            (r#"{"custom_id":"a","prompt":3}"#, Some("a"), "prompt must be a string"),
+            (r#"{"custom_id":"a","method":"FETCH","body":{}}"#, Some("a"), "method \"FETCH\""),
+            (r#"{"custom_id":"a","method":1,"body":{}}"#, Some("a"), "method must be a string"),
+            (r#"{"custom_id":"a","url":"v1/chat","body":{}}"#, Some("a"), "must be a path starting with /"),
+            (r#"{"custom_id":"a","url":7,"body":{}}"#, Some("a"), "url must be a string"),
+            (r#"{"custom_id":"a","url":"/x","prompt":"p"}"#, Some("a"), "give a body with a url"),
+        ];
+        for (line, id, want) in cases {
+            let e = p(line, 9).unwrap_err();
+            assert!(e.message.contains(want), "{line}: {}", e.message);
+            assert_eq!(e.id.as_deref(), *id, "{line}");
+        }
+        let long = format!(r#"{{"custom_id":"{}","body":{{}}}}"#, "x".repeat(MAX_ID_LEN + 1));
+        assert!(p(&long, 1).unwrap_err().message.contains("longer than"));
+        // no default target / no prompt builder
+        let o = InputOptions::default();
+        let e = parse_line(br#"{"body":{}}"#, 1, &o).unwrap_err();
+        assert!(e.message.contains("no --route or --endpoint"), "{}", e.message);
+        let e = parse_line(br#"{"prompt":"x"}"#, 1, &o).unwrap_err();
+        assert!(e.message.contains("needs --route of a known kind"), "{}", e.message);
+    }
+
+    #[test]
+    fn reader_caps_lines_and_keeps_offsets() {
+        let data = b"\xef\xbb\xbf{\"a\":1}\r\n\n0123456789abcdef\nlast";
+        let mut r = LineReader::new(&data[..], 12);
+        let mut buf = Vec::new();
+        let a = r.next_line(&mut buf).unwrap().unwrap();
+        assert_eq!((a.line_no, a.offset, a.len, a.too_long), (1, 3, 7, false));
+        assert_eq!(buf, b"{\"a\":1}");
+        let b = r.next_line(&mut buf).unwrap().unwrap();
+        assert_eq!((b.line_no, b.len), (2, 0));
+        assert!(is_blank(&buf));
+        let c = r.next_line(&mut buf).unwrap().unwrap();
+        assert_eq!((c.line_no, c.len, c.too_long), (3, 16, true));
+        assert!(buf.is_empty());
+        let d = r.next_line(&mut buf).unwrap().unwrap();
+        assert_eq!((d.line_no, d.offset, d.len, d.too_long), (4, 30, 4, false));
+        assert_eq!(buf, b"last");
+        assert!(r.next_line(&mut buf).unwrap().is_none());
+    }
+
+    #[test]
+    fn token_estimate() {
+        let b = json!({"messages":[{"role":"user","content":"12345678"}],"max_tokens":10});
+        // "user" (4) + "12345678" (8) = 12 chars -> 3, + 10
+        assert_eq!(estimate_tokens(&b), 13);
+    }
+}

@@ -1,0 +1,622 @@
+//! Before anything is sent: validate the whole input, find duplicate ids, skip what the journal
+//! says is done, apply `--shard` and `--limit`, and list the lines to send (the plan, a spill
+//! file read back by the runner). Memory stays under [`PlanOptions::memory_budget`] whatever the
+//! input's size:
+//!
+//! 1. one streamed pass over the input parses every line and writes a compact record per line
+//!    (partition hash, id, line number, offset, status) to a spill file;
+//! 2. the journal's done ids go to a second spill file;
+//! 3. a partition whose ids would not fit the budget is split in 64 by 6 more bits of the
+//!    partition hash (a different hash from the shard hash), recursively; a partition that fits
+//!    is checked in memory, exactly (real ids in a hash map), lines in input order, so the first
+//!    occurrence of an id is the valid one.
+//!
+//! Standard input cannot be read twice: it is copied to an unnamed temporary file first (in
+//! [`PlanOptions::spill_dir`], else the system's temporary directory), which is then the input.
+//! Disk use is about the input's size for stdin, plus some 30 bytes and the id per line for the
+//! spill files, all deleted at the end.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::input::{self, BatchRequest, InputOptions, LineError, LineReader};
+use super::journal::{self, JournalOptions, RecordClass};
+use super::{BatchError, Key, Shard};
+
+/// How many invalid lines an [`BatchError::InvalidInput`] lists.
+pub const MAX_REPORTED: usize = 20;
+/// Default memory budget for the duplicate and resume checks.
+pub const DEFAULT_MEMORY_BUDGET: usize = 2 << 20;
+const FANOUT: u64 = 64;
+const FANOUT_BITS: u32 = 6;
+const MAX_LEVEL: u32 = 64 / FANOUT_BITS;
+const ENTRY_COST: u64 = 96;
+
+/// Where the input comes from.
+pub enum InputSource {
+    Path(PathBuf),
+    /// Standard input, or any reader (copied to a temporary file first).
+    Reader {
+        name: String,
+        reader: Box<dyn Read + Send>,
+    },
+}
+
+impl InputSource {
+    pub fn stdin() -> Self {
+        InputSource::Reader { name: "standard input".into(), reader: Box::new(io::stdin()) }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            InputSource::Path(p) => p.display().to_string(),
+            InputSource::Reader { name, .. } => name.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    pub input: InputOptions,
+    pub shard: Option<Shard>,
+    /// Only the first N non-blank lines of the shard, in input order (so a resumed run with
+    /// the same `--limit` completes the same lines).
+    pub limit: Option<u64>,
+    /// Write invalid lines to the errors file instead of stopping before the run.
+    pub skip_invalid: bool,
+    pub memory_budget: usize,
+    /// Where spill files (and the stdin copy) go; `None`: the system's temporary directory.
+    pub spill_dir: Option<PathBuf>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            input: InputOptions::default(),
+            shard: None,
+            limit: None,
+            skip_invalid: false,
+            memory_budget: DEFAULT_MEMORY_BUDGET,
+            spill_dir: None,
+        }
+    }
+}
+
+/// What the plan found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PlanCounts {
+    /// Lines read (blank ones included).
+    pub lines: u64,
+    pub blank: u64,
+    /// Invalid lines (duplicates included), in the whole input.
+    pub invalid: u64,
+    pub duplicates: u64,
+    /// Non-blank lines of this shard within `--limit`.
+    pub in_scope: u64,
+    /// In scope and already in the journal.
+    pub already_done: u64,
+    /// Lines to send.
+    pub to_send: u64,
+    /// Invalid lines to record (`skip_invalid`).
+    pub to_record: u64,
+    /// Journal records read, and how many will be replaced (retryable failures, invalid lines).
+    pub journal_records: u64,
+    pub journal_replaced: u64,
+    /// Bytes cut from torn journal tails.
+    pub journal_torn_bytes: u64,
+    /// Spill partitions checked (1 when everything fit the budget at once).
+    pub partitions: u64,
+}
+
+/// One unit of work, in plan order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Work {
+    Send(BatchRequest),
+    /// An invalid line to record (`skip_invalid`), or a line that no longer parses at run time.
+    Record {
+        key: Key,
+        line_no: u64,
+        code: &'static str,
+        message: String,
+    },
+}
+
+/// The checked input and the list of lines to send.
+pub struct Plan {
+    pub input_name: String,
+    pub counts: PlanCounts,
+    input: File,
+    plan: File,
+    opts: InputOptions,
+}
+
+struct Spill {
+    file: File,
+    records: u64,
+    key_bytes: u64,
+}
+
+fn spill_file(dir: &Option<PathBuf>) -> io::Result<File> {
+    match dir {
+        Some(d) => tempfile::tempfile_in(d),
+        None => tempfile::tempfile(),
+    }
+}
+
+fn put_u64(w: &mut impl Write, v: u64) -> io::Result<()> {
+    w.write_all(&v.to_le_bytes())
+}
+fn get_u64(r: &mut impl Read) -> io::Result<u64> {
+    let mut b = [0; 8];
+    r.read_exact(&mut b)?;
+    Ok(u64::from_le_bytes(b))
+}
+fn put_bytes(w: &mut impl Write, b: &[u8]) -> io::Result<()> {
+    put_u64(w, b.len() as u64)?;
+    w.write_all(b)
+}
+fn get_bytes(r: &mut impl Read, max: u64) -> io::Result<Vec<u8>> {
+    let n = get_u64(r)?;
+    if n > max {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "corrupt spill record"));
+    }
+    let mut v = vec![0; n as usize];
+    r.read_exact(&mut v)?;
+    Ok(v)
+}
+
+const F_VALID: u64 = 1;
+const F_SCOPE: u64 = 2;
+const F_LINEKEY: u64 = 4;
+
+/// A line's record in the input spill.
+struct InRec {
+    hash: u64,
+    line_no: u64,
+    offset: u64,
+    len: u64,
+    flags: u64,
+    key: Vec<u8>,
+    msg: Vec<u8>,
+}
+
+impl InRec {
+    fn write(&self, w: &mut impl Write) -> io::Result<()> {
+        for v in [self.hash, self.line_no, self.offset, self.len, self.flags] {
+            put_u64(w, v)?;
+        }
+        put_bytes(w, &self.key)?;
+        put_bytes(w, &self.msg)
+    }
+    fn read(r: &mut impl Read) -> io::Result<Option<InRec>> {
+        let hash = match get_u64(r) {
+            Ok(h) => h,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let (line_no, offset, len, flags) = (get_u64(r)?, get_u64(r)?, get_u64(r)?, get_u64(r)?);
+        let key = get_bytes(r, 1 << 20)?;
+        let msg = get_bytes(r, 1 << 20)?;
+        Ok(Some(InRec { hash, line_no, offset, len, flags, key, msg }))
+    }
+}
+
+/// A done id in the journal spill.
+fn write_done(w: &mut impl Write, hash: u64, id: &[u8]) -> io::Result<()> {
+    put_u64(w, hash)?;
+    put_bytes(w, id)
+}
+fn read_done(r: &mut impl Read) -> io::Result<Option<(u64, Vec<u8>)>> {
+    let hash = match get_u64(r) {
+        Ok(h) => h,
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(Some((hash, get_bytes(r, 1 << 20)?)))
+}
+
+const P_SEND: u64 = 0;
+const P_RECORD: u64 = 1;
+
+/// Keeps the invalid lines with the lowest line numbers.
+#[derive(Default)]
+struct Reported {
+    first: BTreeMap<u64, LineError>,
+}
+
+impl Reported {
+    fn add(&mut self, e: LineError) {
+        if self.first.len() < MAX_REPORTED || self.first.last_key_value().is_some_and(|(k, _)| *k > e.line_no) {
+            self.first.insert(e.line_no, e);
+            if self.first.len() > MAX_REPORTED {
+                self.first.pop_last();
+            }
+        }
+    }
+}
+
+fn code_name(code: u64) -> &'static str {
+    if code == 1 { "duplicate_custom_id" } else { "invalid_line" }
+}
+
+impl Plan {
+    /// Reads the journal (cutting a torn tail unless `dry_run`) and the whole input; see the
+    /// module docs. Invalid lines (without `skip_invalid`) are an [`BatchError::InvalidInput`].
+    pub fn prepare(
+        source: InputSource,
+        journal: &JournalOptions,
+        opts: &PlanOptions,
+        dry_run: bool,
+    ) -> Result<Plan, BatchError> {
+        let input_name = source.name();
+        let sp = &opts.spill_dir;
+        let tmp_err = |e| BatchError::io(sp.clone().unwrap_or_else(std::env::temp_dir), e);
+        let mut counts = PlanCounts::default();
+
+        // 1. The journal's done ids (retryable failures and invalid-line records are replaced:
+        //    they do not count as done).
+        let mut done = Spill { file: spill_file(sp).map_err(tmp_err)?, records: 0, key_bytes: 0 };
+        {
+            let mut w = BufWriter::with_capacity(64 * 1024, &done.file);
+            for path in journal.files() {
+                if !dry_run {
+                    counts.journal_torn_bytes += journal::repair_tail(&path)?;
+                }
+                journal::scan(&path, |key, class| {
+                    counts.journal_records += 1;
+                    match (&key, class) {
+                        (Key::Id(id), RecordClass::Done) => {
+                            done.records += 1;
+                            done.key_bytes += id.len() as u64;
+                            write_done(&mut w, key.part_hash(), id.as_bytes()).map_err(tmp_err)
+                        }
+                        _ => {
+                            counts.journal_replaced += 1;
+                            Ok(())
+                        }
+                    }
+                })?;
+            }
+            w.flush().map_err(tmp_err)?;
+        }
+
+        // 2. The input, validated line by line into the input spill.
+        let (input, input_path): (File, PathBuf) = match source {
+            InputSource::Path(p) => (File::open(&p).map_err(|e| BatchError::io(&p, e))?, p),
+            InputSource::Reader { name, mut reader } => {
+                let mut f = spill_file(sp).map_err(tmp_err)?;
+                io::copy(&mut reader, &mut f).map_err(|e| BatchError::io(&name, e))?;
+                (f, PathBuf::from(name))
+            }
+        };
+        let in_err = |e| BatchError::io(&input_path, e);
+        let mut reported = Reported::default();
+        let mut spill = Spill { file: spill_file(sp).map_err(tmp_err)?, records: 0, key_bytes: 0 };
+        {
+            let mut f = input.try_clone().map_err(in_err)?;
+            f.seek(SeekFrom::Start(0)).map_err(in_err)?;
+            let mut lines = LineReader::new(BufReader::with_capacity(256 * 1024, f), opts.input.max_line);
+            let mut w = BufWriter::with_capacity(64 * 1024, &spill.file);
+            let mut buf = Vec::new();
+            let mut shard_lines = 0u64;
+            while let Some(info) = lines.next_line(&mut buf).map_err(in_err)? {
+                counts.lines += 1;
+                if !info.too_long && input::is_blank(&buf) {
+                    counts.blank += 1;
+                    continue;
+                }
+                let parsed = if info.too_long {
+                    Err(input::BadLine {
+                        id: None,
+                        message: format!("longer than the line limit ({} bytes)", opts.input.max_line),
+                    })
+                } else {
+                    input::parse_line(&buf, info.line_no, &opts.input)
+                };
+                let (key, mut flags, msg) = match parsed {
+                    Ok(l) => (Key::Id(l.id), F_VALID, String::new()),
+                    Err(b) => {
+                        counts.invalid += 1;
+                        reported.add(LineError {
+                            line_no: info.line_no,
+                            code: "invalid_line",
+                            message: b.message.clone(),
+                        });
+                        let key = b.id.map_or(Key::Line(info.line_no), Key::Id);
+                        (key, 0, format!("line {}: {}", info.line_no, b.message))
+                    }
+                };
+                if opts.shard.is_none_or(|s| s.contains(&key)) {
+                    shard_lines += 1;
+                    if opts.limit.is_none_or(|l| shard_lines <= l) {
+                        flags |= F_SCOPE;
+                        counts.in_scope += 1;
+                    }
+                }
+                let kb = match &key {
+                    Key::Id(id) => id.as_bytes().to_vec(),
+                    Key::Line(_) => {
+                        flags |= F_LINEKEY;
+                        Vec::new()
+                    }
+                };
+                spill.records += 1;
+                spill.key_bytes += kb.len() as u64;
+                let rec = InRec {
+                    hash: key.part_hash(),
+                    line_no: info.line_no,
+                    offset: info.offset,
+                    len: info.len,
+                    flags,
+                    key: kb,
+                    msg: msg.into_bytes(),
+                };
+                rec.write(&mut w).map_err(tmp_err)?;
+            }
+            w.flush().map_err(tmp_err)?;
+        }
+
+        // 3. Partitions: duplicates, done ids, the plan.
+        let mut plan = spill_file(sp).map_err(tmp_err)?;
+        {
+            let mut pw = BufWriter::with_capacity(64 * 1024, &plan);
+            let mut ctx = Ctx {
+                budget: opts.memory_budget as u64,
+                sp,
+                counts: &mut counts,
+                reported: &mut reported,
+                out: &mut pw,
+            };
+            ctx.partition(0, done, spill).map_err(tmp_err)?;
+            pw.flush().map_err(tmp_err)?;
+        }
+        plan.seek(SeekFrom::Start(0)).map_err(tmp_err)?;
+        if counts.invalid > 0 && !opts.skip_invalid {
+            return Err(BatchError::InvalidInput {
+                input: input_name,
+                count: counts.invalid,
+                first: reported.first.into_values().collect(),
+            });
+        }
+        Ok(Plan { input_name, counts, input, plan, opts: opts.input.clone() })
+    }
+
+    /// Removes the journal records this run replaces (retryable failures, invalid lines): call
+    /// once, right before sending. Returns the records removed.
+    pub fn compact_journal(&self, journal: &JournalOptions) -> Result<u64, BatchError> {
+        if self.counts.journal_replaced == 0 {
+            return Ok(0);
+        }
+        let mut n = 0;
+        for path in journal.files() {
+            if path.exists() {
+                n += journal::compact(&path, |key, class| class == RecordClass::Retry || matches!(key, Key::Line(_)))?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// The work, in plan order (a blocking reader: run it on a thread of its own).
+    pub fn reader(&self) -> Result<PlanReader, BatchError> {
+        let e = |e| BatchError::io(&self.input_name, e);
+        let mut plan = self.plan.try_clone().map_err(e)?;
+        plan.seek(SeekFrom::Start(0)).map_err(e)?;
+        let input = self.input.try_clone().map_err(e)?;
+        Ok(PlanReader {
+            plan: BufReader::with_capacity(64 * 1024, plan),
+            input: BufReader::with_capacity(256 * 1024, input),
+            pos: None,
+            opts: self.opts.clone(),
+            name: self.input_name.clone(),
+        })
+    }
+}
+
+struct Ctx<'a, W: Write> {
+    budget: u64,
+    sp: &'a Option<PathBuf>,
+    counts: &'a mut PlanCounts,
+    reported: &'a mut Reported,
+    out: &'a mut W,
+}
+
+impl<W: Write> Ctx<'_, W> {
+    fn partition(&mut self, level: u32, mut done: Spill, mut input: Spill) -> io::Result<()> {
+        let est = (done.records + input.records) * ENTRY_COST + done.key_bytes + input.key_bytes;
+        done.file.seek(SeekFrom::Start(0))?;
+        input.file.seek(SeekFrom::Start(0))?;
+        if est <= self.budget || level >= MAX_LEVEL {
+            return self.check(done, input);
+        }
+        let shift = level * FANOUT_BITS;
+        let part = |h: u64| ((h >> shift) % FANOUT) as usize;
+        let mut dparts = Vec::new();
+        {
+            let mut ws = Vec::new();
+            for _ in 0..FANOUT {
+                dparts.push(Spill { file: spill_file(self.sp)?, records: 0, key_bytes: 0 });
+            }
+            for p in &dparts {
+                ws.push(BufWriter::with_capacity(16 * 1024, &p.file));
+            }
+            let mut r = BufReader::with_capacity(64 * 1024, &done.file);
+            let mut stats = vec![(0u64, 0u64); FANOUT as usize];
+            while let Some((h, id)) = read_done(&mut r)? {
+                let i = part(h);
+                write_done(&mut ws[i], h, &id)?;
+                stats[i].0 += 1;
+                stats[i].1 += id.len() as u64;
+            }
+            for w in &mut ws {
+                w.flush()?;
+            }
+            drop(ws);
+            for (p, (n, kb)) in dparts.iter_mut().zip(stats) {
+                p.records = n;
+                p.key_bytes = kb;
+            }
+        }
+        drop(done);
+        let mut iparts = Vec::new();
+        {
+            for _ in 0..FANOUT {
+                iparts.push(Spill { file: spill_file(self.sp)?, records: 0, key_bytes: 0 });
+            }
+            let mut ws: Vec<_> = iparts.iter().map(|p| BufWriter::with_capacity(16 * 1024, &p.file)).collect();
+            let mut r = BufReader::with_capacity(64 * 1024, &input.file);
+            let mut stats = vec![(0u64, 0u64); FANOUT as usize];
+            while let Some(rec) = InRec::read(&mut r)? {
+                let i = part(rec.hash);
+                rec.write(&mut ws[i])?;
+                stats[i].0 += 1;
+                stats[i].1 += rec.key.len() as u64;
+            }
+            for w in &mut ws {
+                w.flush()?;
+            }
+            drop(ws);
+            for (p, (n, kb)) in iparts.iter_mut().zip(stats) {
+                p.records = n;
+                p.key_bytes = kb;
+            }
+        }
+        drop(input);
+        for (d, i) in dparts.into_iter().zip(iparts) {
+            if i.records > 0 {
+                self.partition(level + 1, d, i)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check(&mut self, done: Spill, input: Spill) -> io::Result<()> {
+        self.counts.partitions += 1;
+        let mut done_ids: HashSet<Box<[u8]>> = HashSet::new();
+        let mut r = BufReader::with_capacity(64 * 1024, &done.file);
+        while let Some((_, id)) = read_done(&mut r)? {
+            done_ids.insert(id.into_boxed_slice());
+        }
+        let mut seen: HashMap<Box<[u8]>, u64> = HashMap::new();
+        let mut r = BufReader::with_capacity(64 * 1024, &input.file);
+        while let Some(rec) = InRec::read(&mut r)? {
+            let in_scope = rec.flags & F_SCOPE != 0;
+            if rec.flags & F_LINEKEY != 0 {
+                if in_scope {
+                    self.record(Key::Line(rec.line_no), &rec, 0, &rec.msg)?;
+                }
+                continue;
+            }
+            if let Some(first) = seen.get(rec.key.as_slice()) {
+                let id = String::from_utf8_lossy(&rec.key);
+                let m = format!("duplicate custom_id {:?} (first on line {first})", input::truncate(&id, 200));
+                self.counts.invalid += 1;
+                self.counts.duplicates += 1;
+                self.reported.add(LineError { line_no: rec.line_no, code: "duplicate_custom_id", message: m.clone() });
+                if in_scope {
+                    let msg = format!("line {}: {m}", rec.line_no);
+                    self.record(Key::Line(rec.line_no), &rec, 1, msg.as_bytes())?;
+                }
+                continue;
+            }
+            seen.insert(rec.key.clone().into_boxed_slice(), rec.line_no);
+            if !in_scope {
+                continue;
+            }
+            if done_ids.contains(rec.key.as_slice()) {
+                self.counts.already_done += 1;
+            } else if rec.flags & F_VALID != 0 {
+                self.counts.to_send += 1;
+                put_u64(self.out, P_SEND)?;
+                for v in [rec.line_no, rec.offset, rec.len] {
+                    put_u64(self.out, v)?;
+                }
+            } else {
+                let key = Key::Id(String::from_utf8_lossy(&rec.key).into_owned());
+                self.record(key, &rec, 0, &rec.msg)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, key: Key, rec: &InRec, code: u64, msg: &[u8]) -> io::Result<()> {
+        self.counts.to_record += 1;
+        put_u64(self.out, P_RECORD)?;
+        put_u64(self.out, rec.line_no)?;
+        put_u64(self.out, code)?;
+        match key {
+            Key::Id(id) => {
+                put_u64(self.out, 0)?;
+                put_bytes(self.out, id.as_bytes())?;
+            }
+            Key::Line(n) => {
+                put_u64(self.out, 1)?;
+                put_u64(self.out, n)?;
+            }
+        }
+        put_bytes(self.out, msg)
+    }
+}
+
+/// Reads the plan back, with each line to send read from the input and parsed again.
+pub struct PlanReader {
+    plan: BufReader<File>,
+    input: BufReader<File>,
+    pos: Option<u64>,
+    opts: InputOptions,
+    name: String,
+}
+
+impl PlanReader {
+    fn next_work(&mut self) -> io::Result<Option<Work>> {
+        let kind = match get_u64(&mut self.plan) {
+            Ok(k) => k,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if kind == P_RECORD {
+            let line_no = get_u64(&mut self.plan)?;
+            let code = code_name(get_u64(&mut self.plan)?);
+            let key = if get_u64(&mut self.plan)? == 0 {
+                Key::Id(String::from_utf8_lossy(&get_bytes(&mut self.plan, 1 << 20)?).into_owned())
+            } else {
+                Key::Line(get_u64(&mut self.plan)?)
+            };
+            let message = String::from_utf8_lossy(&get_bytes(&mut self.plan, 1 << 20)?).into_owned();
+            return Ok(Some(Work::Record { key, line_no, code, message }));
+        }
+        let (line_no, offset, len) = (get_u64(&mut self.plan)?, get_u64(&mut self.plan)?, get_u64(&mut self.plan)?);
+        match self.pos {
+            Some(p) if p == offset => {}
+            Some(p) if offset > p && offset - p < 256 * 1024 => self.input.seek_relative((offset - p) as i64)?,
+            _ => {
+                self.input.seek(SeekFrom::Start(offset))?;
+            }
+        }
+        let mut buf = vec![0; len as usize];
+        let read = self.input.read_exact(&mut buf);
+        self.pos = read.is_ok().then_some(offset + len);
+        let changed = |m: String| Work::Record {
+            key: Key::Line(line_no),
+            line_no,
+            code: "invalid_line",
+            message: format!("line {line_no}: {m} (the input changed since it was checked)"),
+        };
+        if let Err(e) = read {
+            return Ok(Some(changed(e.to_string())));
+        }
+        Ok(Some(match input::parse_line(&buf, line_no, &self.opts) {
+            Ok(l) => Work::Send(l.into_request(line_no, &self.opts)),
+            Err(b) => changed(b.message),
+        }))
+    }
+}
+
+impl Iterator for PlanReader {
+    type Item = Result<Work, BatchError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_work().map_err(|e| BatchError::io(Path::new(&self.name), e)).transpose()
+    }
+}
