@@ -806,7 +806,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__invoke__subcmd__endpoint)
-            opts="-p -X -H -d -i -v -h -V --input-json --input-csv --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-p -X -H -d -i -v -h -V --input-json --input-csv --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --stats --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,7 +1000,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__invoke__subcmd__route)
-            opts="-p -X -H -d -i -v -h -V --style --kind --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-p -X -H -d -i -v -h -V --style --kind --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --stats --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -724,6 +724,10 @@ pub struct InvokeArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Print one summary line on stderr: status, time to first byte, total, tokens and tokens/s
+    #[arg(long)]
+    pub stats: bool,
+
     #[command(flatten)]
     pub network: NetworkArgs,
 

@@ -41,20 +41,108 @@ pub struct RenderOptions {
     /// `--raw`: stream events as received.
     pub raw: bool,
     pub http: HttpOptions,
+    /// `--stats`: a summary line on stderr at the end.
+    pub stats: bool,
+    /// When the request was sent (for `-v` and `--stats` timings).
+    pub started: std::time::Instant,
+}
+
+/// What a response amounted to, for `--stats`.
+#[derive(Debug, Default)]
+struct Tally {
+    bytes: u64,
+    events: usize,
+    prompt_tokens: Option<u64>,
+    completion_tokens: Option<u64>,
+}
+
+impl Tally {
+    fn usage_from(&mut self, v: &Value) {
+        if let Some(u) = v.get("usage") {
+            self.prompt_tokens = u.get("prompt_tokens").and_then(Value::as_u64).or(self.prompt_tokens);
+            self.completion_tokens = u.get("completion_tokens").and_then(Value::as_u64).or(self.completion_tokens);
+        }
+    }
+}
+
+fn stats_line(
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    ttfb: std::time::Duration,
+    total: std::time::Duration,
+    t: &Tally,
+    streamed: bool,
+) -> String {
+    let ms = |d: std::time::Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
+    let mut line = format!("HTTP {status}, first byte {}, total {}, {} bytes", ms(ttfb), ms(total), t.bytes);
+    if streamed {
+        line.push_str(&format!(", {} events", t.events));
+    }
+    if let Some(p) = t.prompt_tokens {
+        line.push_str(&format!(", prompt {p} tokens"));
+    }
+    if let Some(c) = t.completion_tokens {
+        line.push_str(&format!(", completion {c} tokens"));
+        let generating = total.saturating_sub(ttfb).as_secs_f64();
+        if streamed && generating > 0.0 {
+            line.push_str(&format!(" ({:.1} tokens/s)", c as f64 / generating));
+        }
+    }
+    if let Some(d) = headers.get("x-mlflow-gateway-duration-ms").and_then(|v| v.to_str().ok()) {
+        line.push_str(&format!(", gateway {} ms", crate::redact::sanitize_line(d)));
+    }
+    line
 }
 
 /// Prints a response; an error status prints the body, then becomes the error (exit 9/10).
 pub async fn render(resp: reqwest::Response, o: &RenderOptions) -> Result<(), Error> {
+    let ttfb = o.started.elapsed();
     let status = resp.status();
     let headers = resp.headers().clone();
     let host = resp.url().host_str().unwrap_or("").to_string();
+    if crate::log::is_verbose() {
+        let mut s = format!(
+            "< HTTP/{} {} ({:.1} ms to the headers)\n",
+            version(resp.version()),
+            status,
+            ttfb.as_secs_f64() * 1e3
+        );
+        for (n, v) in &headers {
+            let v = v.to_str().unwrap_or("<binary>");
+            let shown = if n.as_str().eq_ignore_ascii_case("set-cookie") {
+                "****".to_string()
+            } else {
+                crate::redact::sanitize_line(v)
+            };
+            s.push_str(&format!("< {n}: {shown}\n"));
+        }
+        eprint!("{s}");
+    }
+    let result = render_body(resp, o, status, &headers, &host).await;
+    let (tally, streamed) = match &result {
+        Ok(t) | Err((_, t)) => (t, t.events > 0),
+    };
+    if o.stats || crate::log::is_verbose() {
+        eprintln!("gwctl: {}", stats_line(status.as_u16(), &headers, ttfb, o.started.elapsed(), tally, streamed));
+    }
+    result.map(drop).map_err(|(e, _)| e)
+}
+
+async fn render_body(
+    resp: reqwest::Response,
+    o: &RenderOptions,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    host: &str,
+) -> Result<Tally, (Error, Tally)> {
+    let mut tally = Tally::default();
     if o.include {
         let mut head = format!("HTTP/{} {}\n", version(resp.version()), status);
-        for (n, v) in &headers {
+        for (n, v) in headers {
             head.push_str(&format!("{n}: {}\n", v.to_str().unwrap_or("<binary>")));
         }
         head.push('\n');
-        print(&head)?;
+        print(&head).map_err(|e| (e, Tally::default()))?;
     }
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     let raw = o.raw || o.format == Some(BodyFormat::Raw);
@@ -63,14 +151,33 @@ pub async fn render(resp: reqwest::Response, o: &RenderOptions) -> Result<(), Er
     {
         // Raw server-sent events end as the server ended them.
         let end_line = !(raw && content_type.to_ascii_lowercase().starts_with("text/event-stream"));
-        return stream(resp, decoder, &host, &o.http, end_line).await;
+        return match stream(resp, decoder, host, &o.http, end_line, &mut tally).await {
+            Ok(()) => Ok(tally),
+            Err(e) => Err((e, tally)),
+        };
     }
+    match whole(resp, o, status, headers, host, &mut tally).await {
+        Ok(()) => Ok(tally),
+        Err(e) => Err((e, tally)),
+    }
+}
+
+async fn whole(
+    resp: reqwest::Response,
+    o: &RenderOptions,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    host: &str,
+    tally: &mut Tally,
+) -> Result<(), Error> {
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let mut body = resp.bytes_stream();
     // Held whole up to a limit (to pretty-print JSON, or to summarise an error); past it the
     // body is passed through as received, in constant memory.
     let mut held = Vec::new();
     let mut overflow = false;
-    while let Some(chunk) = http::next_chunk(&mut body, &host, &o.http).await? {
+    while let Some(chunk) = http::next_chunk(&mut body, host, &o.http).await? {
+        tally.bytes += chunk.len() as u64;
         if held.len() + chunk.len() > MAX_HELD_BODY {
             write_bytes(&held)?;
             write_bytes(&chunk)?;
@@ -79,17 +186,25 @@ pub async fn render(resp: reqwest::Response, o: &RenderOptions) -> Result<(), Er
         }
         held.extend_from_slice(&chunk);
     }
+    let tty = std::io::stdout().is_terminal();
     if overflow {
-        while let Some(chunk) = http::next_chunk(&mut body, &host, &o.http).await? {
+        while let Some(chunk) = http::next_chunk(&mut body, host, &o.http).await? {
+            tally.bytes += chunk.len() as u64;
             write_bytes(&chunk)?;
         }
+    } else if !status.is_success() && tty && !o.include && content_type.starts_with("text/html") {
+        // A proxy's HTML error page is noise on a terminal: one line says what it was.
+        note(format_args!("the answer is an HTML page of {} bytes (-i, or a pipe, prints it)", held.len()));
     } else {
-        print_body(&held, o.format, std::io::stdout().is_terminal())?;
+        if let Ok(v) = serde_json::from_slice::<Value>(&held) {
+            tally.usage_from(&v);
+        }
+        print_body(&held, o.format, tty)?;
     }
     if !status.is_success() {
         return Err(Error::Status {
             status: status.as_u16(),
-            message: errors::summarize(status.as_u16(), &headers, &held[..held.len().min(1 << 16)]),
+            message: errors::summarize(status.as_u16(), headers, &held[..held.len().min(1 << 16)]),
         });
     }
     Ok(())
@@ -133,7 +248,9 @@ async fn stream(
     host: &str,
     opts: &HttpOptions,
     end_line: bool,
+    tally: &mut Tally,
 ) -> Result<(), Error> {
+    let mut usage = crate::gateway::stream::sse::SseParser::default();
     let mut body = resp.bytes_stream();
     let mut printer = DeltaPrinter::default();
     loop {
@@ -145,6 +262,13 @@ async fn stream(
                 return Err(e.into());
             }
         };
+        tally.bytes += chunk.len() as u64;
+        // `usage` rides in the last events of OpenAI-style streams.
+        for ev in usage.push(&chunk) {
+            if let Ok(v) = serde_json::from_str::<Value>(&ev.data) {
+                tally.usage_from(&v);
+            }
+        }
         let pieces = match decoder.push(&chunk) {
             Ok(p) => p,
             Err(e) => {
@@ -159,6 +283,7 @@ async fn stream(
             }
         }
     }
+    tally.events = decoder.events().max(1);
     if let Err(e) = decoder.finish() {
         printer.end_line();
         return Err(e.into());

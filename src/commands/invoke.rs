@@ -45,7 +45,7 @@ pub fn run(cmd: InvokeCommand, cf: &ConfigFile) -> Result<(), Error> {
             let url = mlflow::route_url(&base, style, kind, &a.name).map_err(Error::Input)?;
             let model = (style == RouteStyle::OpenAi).then_some(a.name.as_str());
             let body = body(&a.common, kind, model, None)?;
-            call(&client, &a.common, url, body)
+            call(&client, &a.common, url, body, &who(&resolved, client.auth().settings().scheme()))
         }
         InvokeCommand::Endpoint(a) => {
             let resolved = resolve::resolve(cf, a.common.credentials.profile.as_deref(), a.common.credentials.auth)?;
@@ -58,7 +58,7 @@ pub fn run(cmd: InvokeCommand, cf: &ConfigFile) -> Result<(), Error> {
                 _ => None,
             };
             let body = body(&a.common, RouteKind::Chat, None, serving)?;
-            call(&client, &a.common, url, body)
+            call(&client, &a.common, url, body, &who(&resolved, client.auth().settings().scheme()))
         }
     }
 }
@@ -136,7 +136,7 @@ fn body(
     Ok(build_body(spec, kind)?)
 }
 
-fn call(client: &Client, a: &InvokeArgs, url: url::Url, body: Body) -> Result<(), Error> {
+fn call(client: &Client, a: &InvokeArgs, url: url::Url, body: Body, who: &str) -> Result<(), Error> {
     let headers = a.headers.iter().map(|h| request::parse_header_line(h)).collect::<Result<Vec<_>, _>>()?;
     let mut out = build_request(a.method.as_deref(), url, headers, &body);
     // On a terminal (and only there): a bar while a large file uploads, a spinner until the
@@ -167,7 +167,14 @@ fn call(client: &Client, a: &InvokeArgs, url: url::Url, body: Body) -> Result<()
     if a.dry_run {
         return dry_run(client, &out, &body, &mut on_request);
     }
-    let render = RenderOptions { format: a.format, include: a.include, raw: a.raw, http: client.options().clone() };
+    let render = RenderOptions {
+        format: a.format,
+        include: a.include,
+        raw: a.raw,
+        http: client.options().clone(),
+        stats: a.stats,
+        started: std::time::Instant::now(),
+    };
     crate::http::block_on(async {
         let spinner = (interactive && out.upload_progress.is_none() && !crate::log::is_verbose()).then(|| {
             let s = indicatif::ProgressBar::new_spinner();
@@ -182,8 +189,34 @@ fn call(client: &Client, a: &InvokeArgs, url: url::Url, body: Body) -> Result<()
         if let Some(s) = &spinner {
             s.finish_and_clear();
         }
+        let started = std::time::Instant::now();
+        let render = RenderOptions { started, ..render };
         printer::render(sent?, &render).await
     })?
+    .map_err(|e| explain_refusal(e, who))
+}
+
+/// A 401/403 says who was refused: which profile, scheme and key id or user.
+fn explain_refusal(e: Error, who: &str) -> Error {
+    match e {
+        Error::Status { status: status @ (401 | 403), message } => {
+            Error::Status { status, message: format!("{message} (refused: {who})") }
+        }
+        other => other,
+    }
+}
+
+/// "profile \"dev\" (basic, user alice)", or the environment's scheme.
+fn who(resolved: &Resolved, settings_scheme: crate::scheme::AuthScheme) -> String {
+    let id = resolved.settings.config.key_id().map(|k| match settings_scheme {
+        crate::scheme::AuthScheme::Basic => format!(", user {k}"),
+        crate::scheme::AuthScheme::Jwt => format!(", kid {k}"),
+        _ => format!(", key {k}"),
+    });
+    match resolved.name() {
+        Some(n) => format!("profile {n:?} ({settings_scheme}{})", id.unwrap_or_default()),
+        None => format!("{settings_scheme} credentials from the environment"),
+    }
 }
 
 /// `-v` / `--dry-run`: one attempt's request line and headers, secrets redacted.
