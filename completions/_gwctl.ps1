@@ -65,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header')
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Also print (on stderr) the canonical request, the string to sign and the signed headers (sigv4, apipark, huawei), to compare with what a server or another signer computed')
             [CompletionResult]::new('--unsigned-payload', '--unsigned-payload', [CompletionResultType]::ParameterName, 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)')
             [CompletionResult]::new('--content-sha256', '--content-sha256', [CompletionResultType]::ParameterName, 'Add and sign X-Amz-Content-SHA256 (always on for s3)')
             [CompletionResult]::new('--presign', '--presign', [CompletionResultType]::ParameterName, 'Print a presigned URL (query-string auth) instead of headers')

@@ -2332,7 +2332,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__sign)
-            opts="-X -H -d -p -v -h -V --request --header --data --profile --auth --format --time --region --service --unsigned-payload --content-sha256 --presign --expires --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-X -H -d -p -v -h -V --request --header --data --profile --auth --format --time --explain --region --service --unsigned-payload --content-sha256 --presign --expires --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -61,6 +61,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --kid 'The kid header'
             cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --explain 'Also print (on stderr) the canonical request, the string to sign and the signed headers (sigv4, apipark, huawei), to compare with what a server or another signer computed'
             cand --unsigned-payload 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
             cand --content-sha256 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
             cand --presign 'Print a presigned URL (query-string auth) instead of headers'

@@ -66,6 +66,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l ttl -d 'Token lifet
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l kid -d 'The kid header' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l explain -d 'Also print (on stderr) the canonical request, the string to sign and the signed headers (sigv4, apipark, huawei), to compare with what a server or another signer computed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l presign -d 'Print a presigned URL (query-string auth) instead of headers'

@@ -313,6 +313,11 @@ pub struct SignArgs {
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
 
+    /// Also print (on stderr) the canonical request, the string to sign and the signed headers
+    /// (sigv4, apipark, huawei), to compare with what a server or another signer computed
+    #[arg(long)]
+    pub explain: bool,
+
     #[command(flatten)]
     pub sigv4: SigV4Args,
 

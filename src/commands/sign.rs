@@ -35,6 +35,25 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
         signer.sign(&req, &payload, time)?
     };
 
+    if args.explain {
+        match &signed.details {
+            Some(d) => {
+                let signed_headers: Vec<&str> =
+                    d.canonical_request.lines().rev().nth(1).map(|l| l.split(';').collect()).unwrap_or_default();
+                eprintln!(
+                    "--- canonical request\n{}\n--- string to sign\n{}\n--- signed headers: {}\n--- signature: {}",
+                    d.canonical_request,
+                    d.string_to_sign,
+                    signed_headers.join(", "),
+                    d.signature
+                );
+            }
+            None => eprintln!(
+                "gwctl: --explain: {} has no canonical request (it signs no request bytes)",
+                resolved.settings.scheme()
+            ),
+        }
+    }
     let format = args.format.unwrap_or(if args.sigv4.presign { Format::Url } else { Format::Headers });
     if format == Format::Url && signed.url.is_none() {
         return Err(Error::Usage("--format url prints a presigned URL: add --presign".into()));
