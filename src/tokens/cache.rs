@@ -372,7 +372,7 @@ pub struct ObtainOptions<'a> {
     /// (401): a cached token with that fingerprint is not used, any other fresh one is.
     pub rejected: Option<&'a str>,
     /// Seconds since the Unix epoch, read whenever needed (a clock for tests).
-    pub now: &'a dyn Fn() -> i64,
+    pub now: &'a (dyn Fn() -> i64 + Sync),
 }
 
 /// The cache protocol: use a fresh cached token; otherwise take the lock, look again (another
