@@ -19,8 +19,14 @@ _gwctl() {
             gwctl,completions)
                 cmd="gwctl__subcmd__completions"
                 ;;
+            gwctl,credential-process)
+                cmd="gwctl__subcmd__credential__subcmd__process"
+                ;;
             gwctl,doctor)
                 cmd="gwctl__subcmd__doctor"
+                ;;
+            gwctl,exec)
+                cmd="gwctl__subcmd__exec"
                 ;;
             gwctl,help)
                 cmd="gwctl__subcmd__help"
@@ -46,11 +52,20 @@ _gwctl() {
             gwctl,sign)
                 cmd="gwctl__subcmd__sign"
                 ;;
+            gwctl,token)
+                cmd="gwctl__subcmd__token"
+                ;;
             gwctl__subcmd__help,completions)
                 cmd="gwctl__subcmd__help__subcmd__completions"
                 ;;
+            gwctl__subcmd__help,credential-process)
+                cmd="gwctl__subcmd__help__subcmd__credential__subcmd__process"
+                ;;
             gwctl__subcmd__help,doctor)
                 cmd="gwctl__subcmd__help__subcmd__doctor"
+                ;;
+            gwctl__subcmd__help,exec)
+                cmd="gwctl__subcmd__help__subcmd__exec"
                 ;;
             gwctl__subcmd__help,help)
                 cmd="gwctl__subcmd__help__subcmd__help"
@@ -75,6 +90,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help,sign)
                 cmd="gwctl__subcmd__help__subcmd__sign"
+                ;;
+            gwctl__subcmd__help,token)
+                cmd="gwctl__subcmd__help__subcmd__token"
                 ;;
             gwctl__subcmd__help__subcmd__invoke,endpoint)
                 cmd="gwctl__subcmd__help__subcmd__invoke__subcmd__endpoint"
@@ -284,7 +302,7 @@ _gwctl() {
 
     case "${cmd}" in
         gwctl)
-            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold completions man help"
+            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold token credential-process exec completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,8 +337,34 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__credential__subcmd__process)
+            opts="-p -v -h -V --profile --mfa-code-stdin --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__doctor)
-            opts="-v -h -V --max-age --config --verbose --help --version"
+            opts="-v -h -V --max-age --check --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,8 +385,38 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__exec)
+            opts="-p -v -h -V --profile --env --mfa-code-stdin --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__help)
-            opts="sign profile doctor keys invoke routes scaffold completions man help"
+            opts="sign profile doctor keys invoke routes scaffold token credential-process exec completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,7 +443,35 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__help__subcmd__credential__subcmd__process)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -747,6 +849,20 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__invoke)
             opts="-v -h -V --config --verbose --help --version route endpoint help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -789,7 +905,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -983,7 +1099,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1296,14 +1412,14 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__add)
-            opts="-y -v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --yes --config --verbose --help --version"
+            opts="-y -v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --yes --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1371,6 +1487,66 @@ _gwctl() {
                     return 0
                     ;;
                 --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "basic post private-key-jwt client-secret-jwt" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -W "generic databricks azure" -- "${cur}"))
+                    return 0
+                    ;;
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1386,14 +1562,14 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__edit)
-            opts="-v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1461,6 +1637,66 @@ _gwctl() {
                     return 0
                     ;;
                 --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "basic post private-key-jwt client-secret-jwt" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -W "generic databricks azure" -- "${cur}"))
+                    return 0
+                    ;;
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1883,7 +2119,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1941,7 +2177,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -2313,7 +2549,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -2362,6 +2598,36 @@ _gwctl() {
                     ;;
                 --claim)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__token)
+            opts="-p -v -h -V --profile --format --clear --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "raw header json" -- "${cur}"))
                     return 0
                     ;;
                 --config)

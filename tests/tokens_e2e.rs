@@ -204,7 +204,10 @@ fn oauth2_profiles_for_each_client_auth_method() {
     assert!(!show.contains("eyJ"), "{show}");
     let (code, doctor, err) = gw(&sb, &["doctor"]);
     assert_eq!(code, 0, "{err}");
-    assert!(doctor.contains("cached token: expires in 9m") || doctor.contains("cached token: expires in 10m"), "{doctor}");
+    assert!(
+        doctor.contains("cached token: expires in 9m") || doctor.contains("cached token: expires in 10m"),
+        "{doctor}"
+    );
 }
 
 /// A 5-second token is refreshed; a revoked token → 401 → one refresh → success; a wrong
@@ -361,9 +364,31 @@ fn assume_role_profiles_against_moto() {
     let (code, _, err) = gw(
         &sb,
         &[
-            "profile", "add", "role", "--auth", "sigv4", "--role-arn", &role, "--source-profile", "base",
-            "--session-name", "gwctl-e2e", "--duration", "2h", "--external-id", "ext-123", "--region", "us-east-1",
-            "--service", "sts", "--sts-endpoint", &url, "--url", &url, "--store", "file",
+            "profile",
+            "add",
+            "role",
+            "--auth",
+            "sigv4",
+            "--role-arn",
+            &role,
+            "--source-profile",
+            "base",
+            "--session-name",
+            "gwctl-e2e",
+            "--duration",
+            "2h",
+            "--external-id",
+            "ext-123",
+            "--region",
+            "us-east-1",
+            "--service",
+            "sts",
+            "--sts-endpoint",
+            &url,
+            "--url",
+            &url,
+            "--store",
+            "file",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -373,8 +398,17 @@ fn assume_role_profiles_against_moto() {
         gw(
             sb,
             &[
-                "invoke", "endpoint", "/", "-p", "role", "-H", "Content-Type: application/x-www-form-urlencoded",
-                "-d", "Action=GetCallerIdentity&Version=2011-06-15", "--format", "raw",
+                "invoke",
+                "endpoint",
+                "/",
+                "-p",
+                "role",
+                "-H",
+                "Content-Type: application/x-www-form-urlencoded",
+                "-d",
+                "Action=GetCallerIdentity&Version=2011-06-15",
+                "--format",
+                "raw",
             ],
         )
     };
@@ -401,7 +435,10 @@ fn assume_role_profiles_against_moto() {
     let exp = s1["Expiration"].as_str().unwrap();
     assert!(exp.ends_with('Z') && exp.len() == 20, "{exp}");
     let (_, doctor, _) = gw(&sb, &["doctor"]);
-    assert!(doctor.contains("cached token: expires in 1h 5") || doctor.contains("cached token: expires in 2h 0m"), "{doctor}");
+    assert!(
+        doctor.contains("cached token: expires in 1h 5") || doctor.contains("cached token: expires in 2h 0m"),
+        "{doctor}"
+    );
 
     // credential_process in an AWS config file, used by boto3.
     let aws_config = dir.path().join("aws-config");

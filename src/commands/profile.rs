@@ -275,7 +275,8 @@ fn obtain_secret(
             if o.client_auth.as_deref() == Some("private-key-jwt"));
         if p.scheme() != AuthScheme::Jwt && !private_key_jwt {
             return Err(Error::Usage(
-                "--key-file is for --auth jwt and --auth oauth2 --client-auth private-key-jwt (a PEM private key)".into(),
+                "--key-file is for --auth jwt and --auth oauth2 --client-auth private-key-jwt (a PEM private key)"
+                    .into(),
             ));
         }
         let bytes = crate::util::read_limited(path, MAX_SECRET)

@@ -90,7 +90,12 @@ fn current_token(cf: &ConfigFile, name: &str, p: &Profile) -> Result<Token, Erro
 }
 
 /// The current AWS credentials of a sigv4 profile (assumed for a role profile).
-fn current_aws(cf: &ConfigFile, name: &str, p: &Profile, config: &crate::profile::config::Config) -> Result<AwsSession, Error> {
+fn current_aws(
+    cf: &ConfigFile,
+    name: &str,
+    p: &Profile,
+    config: &crate::profile::config::Config,
+) -> Result<AwsSession, Error> {
     if !matches!(p.auth, AuthConfig::SigV4 { .. }) {
         return Err(Error::Usage(format!(
             "profile {name:?} is a {} profile: AWS credentials come from sigv4 profiles",
@@ -132,11 +137,7 @@ pub fn token(cf: &ConfigFile, a: &TokenArgs) -> Result<(), Error> {
         let had = resolve::token_slot(cf, &name, &p).clear()?;
         eprintln!(
             "gwctl: {}",
-            if had {
-                format!("deleted the cached token of {name:?}")
-            } else {
-                format!("{name:?} had no cached token")
-            }
+            if had { format!("deleted the cached token of {name:?}") } else { format!("{name:?} had no cached token") }
         );
         return Ok(());
     }

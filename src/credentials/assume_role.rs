@@ -90,12 +90,21 @@ impl AssumeRoleProvider {
         region: Option<String>,
         slot: TokenSlot,
     ) -> Self {
-        Self { base, base_profile: base_profile.to_string(), hops, endpoint, region, slot, refusals: Refusals::default() }
+        Self {
+            base,
+            base_profile: base_profile.to_string(),
+            hops,
+            endpoint,
+            region,
+            slot,
+            refusals: Refusals::default(),
+        }
     }
 
     /// The settings the cached session depends on.
     fn binding(&self) -> String {
-        let mut parts: Vec<String> = vec!["assume-role".into(), self.base_profile.clone(), self.endpoint.url.to_string()];
+        let mut parts: Vec<String> =
+            vec!["assume-role".into(), self.base_profile.clone(), self.endpoint.url.to_string()];
         for h in &self.hops {
             parts.push(h.params().cache_binding(&h.profile));
             parts.push(h.mfa_serial.clone().unwrap_or_default());
@@ -120,10 +129,8 @@ impl AssumeRoleProvider {
             }
             steps.push(p);
         }
-        let transport = HttpTransport::new().map_err(|e| CredentialError::Profile {
-            profile: self.slot.profile.clone(),
-            message: e.to_string(),
-        })?;
+        let transport = HttpTransport::new()
+            .map_err(|e| CredentialError::Profile { profile: self.slot.profile.clone(), message: e.to_string() })?;
         crate::log::verbose(format_args!(
             "assuming {} for profile {:?} with the credentials of {:?}",
             steps.iter().map(|s| s.role_arn.as_str()).collect::<Vec<_>>().join(" → "),
@@ -179,7 +186,11 @@ impl ProvideCredential for AssumeRoleProvider {
     }
 
     fn describe(&self) -> String {
-        format!("profile {:?} (role {})", self.slot.profile, self.hops.last().map(|h| h.role_arn.as_str()).unwrap_or(""))
+        format!(
+            "profile {:?} (role {})",
+            self.slot.profile,
+            self.hops.last().map(|h| h.role_arn.as_str()).unwrap_or("")
+        )
     }
 
     fn default_region(&self) -> Option<String> {

@@ -105,10 +105,11 @@ impl OAuth2Provider {
         if let Some(t) = self.transport.get() {
             return Ok(t.clone());
         }
-        let t = Arc::new(HttpTransport::new().map_err(|e| CredentialError::Profile {
-            profile: self.slot.profile.clone(),
-            message: e.to_string(),
-        })?);
+        let t =
+            Arc::new(HttpTransport::new().map_err(|e| CredentialError::Profile {
+                profile: self.slot.profile.clone(),
+                message: e.to_string(),
+            })?);
         Ok(self.transport.get_or_init(|| t).clone())
     }
 

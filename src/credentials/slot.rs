@@ -157,9 +157,5 @@ where
 
 /// Unix seconds as a `SystemTime`.
 pub fn system_time(unix: i64) -> SystemTime {
-    if unix >= 0 {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(unix as u64)
-    } else {
-        SystemTime::UNIX_EPOCH
-    }
+    if unix >= 0 { SystemTime::UNIX_EPOCH + Duration::from_secs(unix as u64) } else { SystemTime::UNIX_EPOCH }
 }

@@ -13,8 +13,8 @@ use crate::credentials::assume_role::{AssumeRoleProvider, RoleHop};
 use crate::credentials::oauth2::OAuth2Provider;
 use crate::credentials::slot::TokenSlot;
 use crate::credentials::{Cached, EnvProvider, ProvideCredential, StoreProvider};
-use crate::tokens::sts::{self, StsEndpoint};
 use crate::scheme::{AuthConfig, AuthScheme};
+use crate::tokens::sts::{self, StsEndpoint};
 
 /// What a command signs with, before per-call flags are applied.
 pub struct Resolved {
@@ -124,7 +124,11 @@ pub fn assume_role_provider(
     }
     let mut hops = Vec::with_capacity(chain.hops.len());
     for h in &chain.hops {
-        let r = config.get(&h.profile)?.role.clone().ok_or_else(|| ProfileError::Chain(format!("profile {:?} has no role", h.profile)))?;
+        let r = config
+            .get(&h.profile)?
+            .role
+            .clone()
+            .ok_or_else(|| ProfileError::Chain(format!("profile {:?} has no role", h.profile)))?;
         hops.push(RoleHop {
             profile: h.profile.clone(),
             role_arn: r.role_arn,
