@@ -240,6 +240,7 @@ fn oauth2_refresh_revocation_errors_and_token_command() {
     assert_eq!(body["client_id"], "gwctl-basic");
     assert_eq!(idp.hits("gwctl-basic"), 2, "exactly one refresh");
     assert!(err.contains("HTTP 401; refreshing"), "{err}");
+    assert!(!err.contains("eyJ") && !err.contains(secret), "-v shows no token or secret:\n{err}");
 
     // `gwctl token`: the cached token (no new request), usable at the resource server.
     let (code, token, err) = gw(&sb, &["token", "-p", "idp"]);
@@ -479,4 +480,125 @@ fn assume_role_profiles_against_moto() {
     let (code, _, err) = gw(&sb, &["credential-process", "-p", "loop-a"]);
     assert_eq!(code, 7, "{err}");
     assert_eq!(err.trim(), "gwctl: error: the role chain loops: loop-a → loop-b → loop-a");
+
+    // MFA: the code from standard input with --mfa-code-stdin; without a terminal and without
+    // the flag, one line saying what to do (exit 2), and nothing cached.
+    let (code, _, err) = gw(
+        &sb,
+        &[
+            "profile",
+            "add",
+            "mfa",
+            "--auth",
+            "sigv4",
+            "--role-arn",
+            &role,
+            "--source-profile",
+            "base",
+            "--mfa-serial",
+            "arn:aws:iam::123456789012:mfa/alice",
+            "--region",
+            "us-east-1",
+            "--sts-endpoint",
+            &url,
+            "--store",
+            "file",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = gw(&sb, &["credential-process", "-p", "mfa"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("MFA device arn:aws:iam::123456789012:mfa/alice") && err.contains("--mfa-code-stdin"),
+        "{err}"
+    );
+    let (code, out, err) = gw_stdin(&sb, &["credential-process", "-p", "mfa", "--mfa-code-stdin"], "123456\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"SessionToken\""), "{out}");
+    assert!(!err.contains("123456"), "{err}");
+}
+
+/// `gwctl token` for JWT (a freshly minted token) and bearer (the stored one) profiles; sigv4
+/// is pointed at credential-process; `--clear` only for profiles that cache.
+#[test]
+fn token_command_for_jwt_and_bearer_profiles() {
+    use base64::Engine as _;
+    let sb = Sandbox::new();
+    let (code, _, err) = gw_stdin(
+        &sb,
+        &[
+            "profile",
+            "add",
+            "j",
+            "--auth",
+            "jwt",
+            "--alg",
+            "HS256",
+            "--iss",
+            "me",
+            "--ttl",
+            "10m",
+            "--store",
+            "file",
+            "--secret-stdin",
+        ],
+        "an-hmac-secret-of-some-length-0123456789",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, t1, err) = gw(&sb, &["token", "-p", "j"]);
+    assert_eq!(code, 0, "{err}");
+    let payload = t1.trim().split('.').nth(1).unwrap();
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    assert_eq!(claims["iss"], "me");
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 600);
+    let (_, t2, _) = gw(&sb, &["token", "-p", "j"]);
+    assert_ne!(t1, t2, "a fresh token each time (jti)");
+    let (_, json, _) = gw(&sb, &["token", "-p", "j", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!((595..=600).contains(&v["expires_in"].as_i64().unwrap()), "{v}");
+
+    let (code, _, err) = gw(&sb, &["profile", "add", "b", "--auth", "bearer", "--store", "env:TOK"]);
+    assert_eq!(code, 0, "{err}");
+    let mut c = cmd(&sb);
+    c.args(["token", "-p", "b", "--format", "header"]).env("TOK", "opaque-token-value");
+    let (code, out, err) = common::run(c);
+    assert_eq!((code, out.as_str()), (0, "Authorization: Bearer opaque-token-value\n"), "{err}");
+    let (code, _, err) = gw(&sb, &["token", "-p", "b", "--clear"]);
+    assert_eq!(code, 2, "{err}");
+
+    let (code, _, err) = gw_stdin(
+        &sb,
+        &[
+            "profile",
+            "add",
+            "s",
+            "--auth",
+            "sigv4",
+            "--access-key-id",
+            "AKIDEXAMPLE",
+            "--store",
+            "file",
+            "--secret-stdin",
+        ],
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = gw(&sb, &["token", "-p", "s"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("credential-process"), "{err}");
+    // A plain sigv4 profile: credential_process JSON without a session or an expiry.
+    let (code, out, err) = gw(&sb, &["credential-process", "-p", "s"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"Version": 1, "AccessKeyId": "AKIDEXAMPLE", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"})
+    );
+    // exec: the exit code of the command, and its environment.
+    let (code, out, _) = gw(&sb, &["exec", "-p", "s", "--", "sh", "-c", "printf %s \"$AWS_ACCESS_KEY_ID\"; exit 3"]);
+    assert_eq!((code, out.as_str()), (3, "AKIDEXAMPLE"));
+    let (code, _, err) = gw(&sb, &["exec", "-p", "j", "--env", "NOT-A-NAME", "--", "true"]);
+    assert_eq!(code, 3, "{err}");
 }
