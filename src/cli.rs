@@ -582,10 +582,10 @@ pub struct ProfileFields {
     pub jwt: JwtArgs,
 
     #[command(flatten)]
-    pub oauth2: OAuth2Args,
+    pub oauth2: Box<OAuth2Args>,
 
     #[command(flatten)]
-    pub role: RoleArgs,
+    pub role: Box<RoleArgs>,
 }
 
 /// `profile add/edit` flags of an OAuth2 client-credentials profile. The client secret comes
