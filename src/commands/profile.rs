@@ -84,16 +84,18 @@ fn save_new(
     old: Option<Profile>,
 ) -> Result<(), Error> {
     let (scheme, spec) = (profile.scheme(), profile.store.clone());
+    let role = profile.role.as_ref().map(|r| format!("assumes {} with profile {:?}", r.role_arn, r.source_profile));
     let (became_default, warnings) = commit_new(cf, name, profile, secret, store, old)?;
     for w in warnings {
         eprintln!("gwctl: warning: {w}");
     }
     eprintln!(
-        "gwctl: profile {name:?} saved ({scheme}, secret {}){}",
+        "gwctl: profile {name:?} saved ({scheme}, {}){}",
         match &spec {
-            StoreSpec::Env(v) => format!("read from ${v} at use"),
-            StoreSpec::Command(_) => "printed by its command at use".into(),
-            s => format!("in {s}"),
+            _ if role.is_some() => role.clone().unwrap_or_default(),
+            StoreSpec::Env(v) => format!("secret read from ${v} at use"),
+            StoreSpec::Command(_) => "secret printed by its command at use".into(),
+            s => format!("secret in {s}"),
         },
         if became_default { "; it is the default profile" } else { "" }
     );

@@ -117,7 +117,7 @@ pub fn assume_role_provider(
     let base = config.get(&chain.base)?;
     if base.scheme() != AuthScheme::Sigv4 {
         return Err(ProfileError::Chain(format!(
-            "the source profile {:?} of {name:?} is a {} profile; a role needs sigv4 credentials",
+            "the source profile {:?} of {name:?} is not a sigv4 profile (it is {}): a role needs AWS credentials",
             chain.base,
             base.scheme()
         )));
