@@ -19,8 +19,14 @@ _gwctl() {
             gwctl,completions)
                 cmd="gwctl__subcmd__completions"
                 ;;
+            gwctl,credential-process)
+                cmd="gwctl__subcmd__credential__subcmd__process"
+                ;;
             gwctl,doctor)
                 cmd="gwctl__subcmd__doctor"
+                ;;
+            gwctl,exec)
+                cmd="gwctl__subcmd__exec"
                 ;;
             gwctl,help)
                 cmd="gwctl__subcmd__help"
@@ -49,14 +55,23 @@ _gwctl() {
             gwctl,sign)
                 cmd="gwctl__subcmd__sign"
                 ;;
+            gwctl,token)
+                cmd="gwctl__subcmd__token"
+                ;;
             gwctl,unlock)
                 cmd="gwctl__subcmd__unlock"
                 ;;
             gwctl__subcmd__help,completions)
                 cmd="gwctl__subcmd__help__subcmd__completions"
                 ;;
+            gwctl__subcmd__help,credential-process)
+                cmd="gwctl__subcmd__help__subcmd__credential__subcmd__process"
+                ;;
             gwctl__subcmd__help,doctor)
                 cmd="gwctl__subcmd__help__subcmd__doctor"
+                ;;
+            gwctl__subcmd__help,exec)
+                cmd="gwctl__subcmd__help__subcmd__exec"
                 ;;
             gwctl__subcmd__help,help)
                 cmd="gwctl__subcmd__help__subcmd__help"
@@ -84,6 +99,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help,sign)
                 cmd="gwctl__subcmd__help__subcmd__sign"
+                ;;
+            gwctl__subcmd__help,token)
+                cmd="gwctl__subcmd__help__subcmd__token"
                 ;;
             gwctl__subcmd__help,unlock)
                 cmd="gwctl__subcmd__help__subcmd__unlock"
@@ -296,7 +314,7 @@ _gwctl() {
 
     case "${cmd}" in
         gwctl)
-            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold unlock lock completions man help"
+            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -331,8 +349,34 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__credential__subcmd__process)
+            opts="-p -v -h -V --profile --mfa-code-stdin --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__doctor)
-            opts="-v -h -V --max-age --config --verbose --help --version"
+            opts="-v -h -V --max-age --check --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,8 +397,38 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__exec)
+            opts="-p -v -h -V --profile --env --mfa-code-stdin --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__help)
-            opts="sign profile doctor keys invoke routes scaffold unlock lock completions man help"
+            opts="sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,7 +455,35 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__help__subcmd__credential__subcmd__process)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -773,6 +875,20 @@ _gwctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gwctl__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gwctl__subcmd__help__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -829,7 +945,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1023,7 +1139,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1354,14 +1470,14 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__add)
-            opts="-y -v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --yes --config --verbose --help --version"
+            opts="-y -v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --yes --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1429,6 +1545,66 @@ _gwctl() {
                     return 0
                     ;;
                 --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "basic post private-key-jwt client-secret-jwt" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -W "generic databricks azure" -- "${cur}"))
+                    return 0
+                    ;;
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1444,14 +1620,14 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__edit)
-            opts="-v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1519,6 +1695,66 @@ _gwctl() {
                     return 0
                     ;;
                 --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "basic post private-key-jwt client-secret-jwt" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -W "generic databricks azure" -- "${cur}"))
+                    return 0
+                    ;;
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1941,7 +2177,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1999,7 +2235,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -2371,7 +2607,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -2420,6 +2656,36 @@ _gwctl() {
                     ;;
                 --claim)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__token)
+            opts="-p -v -h -V --profile --format --clear --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "raw header json" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -34,6 +34,9 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand scaffold 'Generate the gateway side: configs the real tools accept'
             cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
             cand lock 'Forget the unlocked file-store key now'
+            cand token 'Print a profile''s current access token (OAuth2: cached or refreshed; JWT: freshly minted)'
+            cand credential-process 'Print a sigv4 profile''s credentials as AWS credential_process JSON (for boto3, the AWS CLI, SDKs)'
+            cand exec 'Run a command with a profile''s credentials in its environment (never in its arguments)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -68,8 +71,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --no-jti 'Leave out the random jti claim'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -109,6 +112,21 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
             cand --kid 'The kid header'
             cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --token-url 'Token endpoint URL'
+            cand --issuer 'Issuer URL: the token endpoint is found in its /.well-known/openid-configuration'
+            cand --client-id 'OAuth2 client id'
+            cand --scope 'A scope to ask for (repeatable); replaces a preset''s'
+            cand --audience 'The audience parameter (Auth0, some Keycloak setups)'
+            cand --resource 'A resource indicator, RFC 8707 (repeatable)'
+            cand --client-auth 'Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset''s]'
+            cand --preset 'Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic'
+            cand --tenant 'Azure: the directory (tenant) id or domain'
+            cand --role-arn 'Assume this role (STS AssumeRole) for every request'
+            cand --source-profile 'The profile whose credentials assume the role (it may itself have a role: a chain)'
+            cand --external-id 'The external id the role''s trust policy asks for'
+            cand --mfa-serial 'The MFA device (ARN or serial); its code is asked on a terminal when a session is needed'
+            cand --duration 'Session lifetime, 15m to 12h (e.g. 1h, 3600) [default: 1h]'
+            cand --session-name 'Role session name [default: gwctl-PROFILE]'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand --secret-stdin 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
             cand --no-jti 'Leave out the random jti claim'
@@ -116,8 +134,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --yes 'Overwrite an existing profile without asking'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -160,13 +178,28 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
             cand --kid 'The kid header'
             cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --token-url 'Token endpoint URL'
+            cand --issuer 'Issuer URL: the token endpoint is found in its /.well-known/openid-configuration'
+            cand --client-id 'OAuth2 client id'
+            cand --scope 'A scope to ask for (repeatable); replaces a preset''s'
+            cand --audience 'The audience parameter (Auth0, some Keycloak setups)'
+            cand --resource 'A resource indicator, RFC 8707 (repeatable)'
+            cand --client-auth 'Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset''s]'
+            cand --preset 'Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic'
+            cand --tenant 'Azure: the directory (tenant) id or domain'
+            cand --role-arn 'Assume this role (STS AssumeRole) for every request'
+            cand --source-profile 'The profile whose credentials assume the role (it may itself have a role: a chain)'
+            cand --external-id 'The external id the role''s trust policy asks for'
+            cand --mfa-serial 'The MFA device (ARN or serial); its code is asked on a terminal when a session is needed'
+            cand --duration 'Session lifetime, 15m to 12h (e.g. 1h, 3600) [default: 1h]'
+            cand --session-name 'Role session name [default: gwctl-PROFILE]'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand --secret-stdin 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
             cand --no-jti 'Leave out the random jti claim'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -256,6 +289,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;doctor'= {
             cand --max-age 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --check 'Also get a token (OAuth2) or session (AssumeRole) for each token profile, to check it works'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
             cand -h 'Print help'
@@ -383,8 +417,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --no-jti 'Leave out the random jti claim'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -433,8 +467,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --no-jti 'Leave out the random jti claim'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -478,8 +512,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --insecure 'Do not verify TLS certificates (prints a warning)'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -499,8 +533,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --insecure 'Do not verify TLS certificates (prints a warning)'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -634,6 +668,44 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'gwctl;token'= {
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --format 'Output format'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --clear 'Delete the cached token instead of printing one'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;credential-process'= {
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --mfa-code-stdin 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;exec'= {
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile]'
+            cand --env 'The variable that gets the token (token schemes)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --mfa-code-stdin 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gwctl;completions'= {
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand -v 'Print progress notes on stderr (never secrets)'
@@ -662,6 +734,9 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand scaffold 'Generate the gateway side: configs the real tools accept'
             cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
             cand lock 'Forget the unlocked file-store key now'
+            cand token 'Print a profile''s current access token (OAuth2: cached or refreshed; JWT: freshly minted)'
+            cand credential-process 'Print a sigv4 profile''s credentials as AWS credential_process JSON (for boto3, the AWS CLI, SDKs)'
+            cand exec 'Run a command with a profile''s credentials in its environment (never in its arguments)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -737,6 +812,12 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;unlock'= {
         }
         &'gwctl;help;lock'= {
+        }
+        &'gwctl;help;token'= {
+        }
+        &'gwctl;help;credential-process'= {
+        }
+        &'gwctl;help;exec'= {
         }
         &'gwctl;help;completions'= {
         }

@@ -37,6 +37,9 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "routes" -d 'List or sho
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "unlock" -d 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "lock" -d 'Forget the unlocked file-store key now'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "token" -d 'Print a profile\'s current access token (OAuth2: cached or refreshed; JWT: freshly minted)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "credential-process" -d 'Print a sigv4 profile\'s credentials as AWS credential_process JSON (for boto3, the AWS CLI, SDKs)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "exec" -d 'Run a command with a profile\'s credentials in its environment (never in its arguments)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -49,7 +52,8 @@ sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l format -d 'Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]' -r -f -a "headers\t''
 json\t''
 curl\t''
@@ -72,7 +76,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l content-sha256 -d '
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l presign -d 'Print a presigned URL (query-string auth) instead of headers'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l no-jti -d 'Leave out the random jti claim'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
@@ -91,7 +95,8 @@ sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l url -d 'Base URL of the gateway or endpoint' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l gateway -d 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic' -r -f -a "mlflow\t''
 mlflow-server\t''
@@ -112,12 +117,32 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l kid -d 'The kid header' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l token-url -d 'Token endpoint URL' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l issuer -d 'Issuer URL: the token endpoint is found in its /.well-known/openid-configuration' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l client-id -d 'OAuth2 client id' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l scope -d 'A scope to ask for (repeatable); replaces a preset\'s' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l audience -d 'The audience parameter (Auth0, some Keycloak setups)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l resource -d 'A resource indicator, RFC 8707 (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l client-auth -d 'Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset\'s]' -r -f -a "basic\t''
+post\t''
+private-key-jwt\t''
+client-secret-jwt\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l preset -d 'Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic' -r -f -a "generic\t''
+databricks\t''
+azure\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l tenant -d 'Azure: the directory (tenant) id or domain' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l role-arn -d 'Assume this role (STS AssumeRole) for every request' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l source-profile -d 'The profile whose credentials assume the role (it may itself have a role: a chain)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l external-id -d 'The external id the role\'s trust policy asks for' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l mfa-serial -d 'The MFA device (ARN or serial); its code is asked on a terminal when a session is needed' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l duration -d 'Session lifetime, 15m to 12h (e.g. 1h, 3600) [default: 1h]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l session-name -d 'Role session name [default: gwctl-PROFILE]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l secret-stdin -d 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l no-jti -d 'Leave out the random jti claim'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s y -l yes -d 'Overwrite an existing profile without asking'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
@@ -136,7 +161,8 @@ sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l url -d 'Base URL of the gateway or endpoint' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l gateway -d 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic' -r -f -a "mlflow\t''
 mlflow-server\t''
@@ -157,11 +183,31 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l kid -d 'The kid header' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l token-url -d 'Token endpoint URL' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l issuer -d 'Issuer URL: the token endpoint is found in its /.well-known/openid-configuration' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l client-id -d 'OAuth2 client id' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l scope -d 'A scope to ask for (repeatable); replaces a preset\'s' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l audience -d 'The audience parameter (Auth0, some Keycloak setups)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l resource -d 'A resource indicator, RFC 8707 (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l client-auth -d 'Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset\'s]' -r -f -a "basic\t''
+post\t''
+private-key-jwt\t''
+client-secret-jwt\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l preset -d 'Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic' -r -f -a "generic\t''
+databricks\t''
+azure\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l tenant -d 'Azure: the directory (tenant) id or domain' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l role-arn -d 'Assume this role (STS AssumeRole) for every request' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l source-profile -d 'The profile whose credentials assume the role (it may itself have a role: a chain)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l external-id -d 'The external id the role\'s trust policy asks for' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l mfa-serial -d 'The MFA device (ARN or serial); its code is asked on a terminal when a session is needed' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l duration -d 'Session lifetime, 15m to 12h (e.g. 1h, 3600) [default: 1h]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l session-name -d 'Role session name [default: gwctl-PROFILE]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l secret-stdin -d 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l no-jti -d 'Leave out the random jti claim'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
@@ -188,6 +234,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l max-age -d 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l check -d 'Also get a token (OAuth2) or session (AssumeRole) for each token profile, to check it works'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s V -l version -d 'Print version'
@@ -250,7 +297,8 @@ sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l url -d 'Base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
@@ -287,7 +335,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l no-jti -d 'Leave out the random jti claim'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-json -d 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-csv -d 'MLflow model serving: a CSV file with a header row (→ dataframe_split)' -r -F
@@ -297,7 +345,8 @@ sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l url -d 'Base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
@@ -334,7 +383,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l no-jti -d 'Leave out the random jti claim'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
@@ -354,7 +403,8 @@ sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l url -d 'Gateway base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l gateway -d 'Gateway flavour, overriding the profile\'s' -r -f -a "mlflow\t''
 mlflow-server\t''
@@ -369,7 +419,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
@@ -377,7 +427,8 @@ sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l url -d 'Gateway base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l gateway -d 'Gateway flavour, overriding the profile\'s' -r -f -a "mlflow\t''
 mlflow-server\t''
@@ -392,7 +443,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one route'
@@ -471,6 +522,28 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -l config -d 'Config f
 complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l format -d 'Output format' -r -f -a "raw\t'The token alone'
+header\t'`Authorization: Bearer …`'
+json\t'`{"access_token": …, "token_type": "Bearer", "expires_at": …, "expires_in": …}`'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l clear -d 'Delete the cached token instead of printing one'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l mfa-code-stdin -d 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l env -d 'The variable that gets the token (token schemes)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l mfa-code-stdin -d 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'
@@ -479,18 +552,21 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand man" -l config -d 'Config fi
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "unlock" -d 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "lock" -d 'Forget the unlocked file-store key now'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "unlock" -d 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "lock" -d 'Forget the unlocked file-store key now'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "token" -d 'Print a profile\'s current access token (OAuth2: cached or refreshed; JWT: freshly minted)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "credential-process" -d 'Print a sigv4 profile\'s credentials as AWS credential_process JSON (for boto3, the AWS CLI, SDKs)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "exec" -d 'Run a command with a profile\'s credentials in its environment (never in its arguments)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'

@@ -74,7 +74,9 @@ pub fn build_signer(
     let wrong = || AuthError::WrongMaterial { from: "the provider".into(), scheme: settings.scheme() };
     Ok(match (&settings.config, &credential.material) {
         (AuthConfig::Basic { .. }, Material::Basic(c)) => Signer::Basic(BasicSigner::new(c.clone())?),
-        (AuthConfig::Bearer, Material::Bearer(t)) => Signer::Bearer(BearerSigner::new(t.clone())?),
+        (AuthConfig::Bearer | AuthConfig::OAuth2(_), Material::Bearer(t)) => {
+            Signer::Bearer(BearerSigner::new(t.clone())?)
+        }
         (AuthConfig::SigV4 { region, service, .. }, Material::Aws(c)) => {
             let inferred = gateway::aws::infer_scope(host);
             let region = region

@@ -81,6 +81,15 @@ pub enum Command {
     /// Forget the unlocked file-store key now
     #[command(after_help = "Example:\n  gwctl lock")]
     Lock,
+    /// Print a profile's current access token (OAuth2: cached or refreshed; JWT: freshly minted)
+    #[command(after_help = TOKEN_HELP)]
+    Token(TokenArgs),
+    /// Print a sigv4 profile's credentials as AWS credential_process JSON (for boto3, the AWS CLI, SDKs)
+    #[command(after_help = CREDENTIAL_PROCESS_HELP)]
+    CredentialProcess(CredentialProcessArgs),
+    /// Run a command with a profile's credentials in its environment (never in its arguments)
+    #[command(after_help = EXEC_HELP)]
+    Exec(ExecArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -94,6 +103,94 @@ pub struct DoctorArgs {
     /// Warn about keys and passwords older than this (`90d`, `12h`, seconds)
     #[arg(long, value_name = "AGE", default_value = "90d")]
     pub max_age: String,
+
+    /// Also get a token (OAuth2) or session (AssumeRole) for each token profile, to check it works
+    #[arg(long)]
+    pub check: bool,
+}
+
+const TOKEN_HELP: &str = "\
+By scheme:
+  oauth2  the cached token, or a new one from the token endpoint when it is near expiry
+  jwt     a freshly minted token
+  bearer  the stored token
+--clear deletes the cached token (oauth2) or session (AssumeRole) from the profile's store.
+
+Examples:
+  gwctl token -p databricks
+  curl -H \"$(gwctl token -p idp --format header)\" https://gateway.example/v1/models
+  gwctl token -p idp --format json
+  gwctl token -p idp --clear";
+
+const CREDENTIAL_PROCESS_HELP: &str = "\
+In ~/.aws/config (or the file AWS_CONFIG_FILE names):
+  [profile gw]
+  credential_process = gwctl credential-process --profile gw
+
+Examples:
+  gwctl credential-process -p gw
+  AWS_PROFILE=gw aws sts get-caller-identity";
+
+const EXEC_HELP: &str = "\
+sigv4 profiles set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (when there is one)
+and AWS_REGION; token profiles (oauth2, bearer, jwt) set the variable --env names. The exit code
+of CMD is passed through.
+
+Examples:
+  gwctl exec -p role -- aws sts get-caller-identity
+  gwctl exec -p azure --env OPENAI_API_KEY -- python3 app.py
+  gwctl exec -p databricks --env DATABRICKS_TOKEN -- databricks serving-endpoints list";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TokenFormat {
+    /// The token alone
+    Raw,
+    /// `Authorization: Bearer …`
+    Header,
+    /// `{"access_token": …, "token_type": "Bearer", "expires_at": …, "expires_in": …}`
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// Output format
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = TokenFormat::Raw)]
+    pub format: TokenFormat,
+
+    /// Delete the cached token instead of printing one
+    #[arg(long, conflicts_with = "format")]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialProcessArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// Read the MFA code from standard input (a role with --mfa-serial, in scripts)
+    #[arg(long)]
+    pub mfa_code_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// The variable that gets the token (token schemes)
+    #[arg(long, value_name = "VAR", default_value = "GWCTL_TOKEN")]
+    pub env: String,
+
+    /// Read the MFA code from standard input (a role with --mfa-serial, in scripts)
+    #[arg(long)]
+    pub mfa_code_stdin: bool,
+
+    /// The command and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -505,6 +602,108 @@ pub struct ProfileFields {
 
     #[command(flatten)]
     pub jwt: JwtArgs,
+
+    #[command(flatten)]
+    pub oauth2: Box<OAuth2Args>,
+
+    #[command(flatten)]
+    pub role: Box<RoleArgs>,
+}
+
+/// `profile add/edit` flags of an OAuth2 client-credentials profile. The client secret comes
+/// from --secret-stdin or a prompt; a private_key_jwt key from --key-file (with --alg/--kid).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "OAuth2 options (--auth oauth2)")]
+pub struct OAuth2Args {
+    /// Token endpoint URL
+    #[arg(long, value_name = "URL", conflicts_with = "issuer")]
+    pub token_url: Option<String>,
+
+    /// Issuer URL: the token endpoint is found in its /.well-known/openid-configuration
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+
+    /// OAuth2 client id
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// A scope to ask for (repeatable); replaces a preset's
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+
+    /// The audience parameter (Auth0, some Keycloak setups)
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+
+    /// A resource indicator, RFC 8707 (repeatable)
+    #[arg(long = "resource", value_name = "URI")]
+    pub resources: Vec<String>,
+
+    /// Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset's]
+    #[arg(long, value_name = "METHOD", value_parser = ["basic", "post", "private-key-jwt", "client-secret-jwt"])]
+    pub client_auth: Option<String>,
+
+    /// Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic
+    #[arg(long, value_name = "PRESET", value_parser = ["generic", "databricks", "azure"])]
+    pub preset: Option<String>,
+
+    /// Azure: the directory (tenant) id or domain
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
+}
+
+impl OAuth2Args {
+    pub fn any(&self) -> bool {
+        self.token_url.is_some()
+            || self.issuer.is_some()
+            || self.client_id.is_some()
+            || !self.scopes.is_empty()
+            || self.audience.is_some()
+            || !self.resources.is_empty()
+            || self.client_auth.is_some()
+            || self.preset.is_some()
+            || self.tenant.is_some()
+    }
+}
+
+/// `profile add/edit` flags of a sigv4 profile that assumes a role.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "AWS AssumeRole options (--auth sigv4)")]
+pub struct RoleArgs {
+    /// Assume this role (STS AssumeRole) for every request
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+
+    /// The profile whose credentials assume the role (it may itself have a role: a chain)
+    #[arg(long, value_name = "NAME", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub source_profile: Option<String>,
+
+    /// The external id the role's trust policy asks for
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+
+    /// The MFA device (ARN or serial); its code is asked on a terminal when a session is needed
+    #[arg(long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
+
+    /// Session lifetime, 15m to 12h (e.g. 1h, 3600) [default: 1h]
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+
+    /// Role session name [default: gwctl-PROFILE]
+    #[arg(long, value_name = "NAME")]
+    pub session_name: Option<String>,
+}
+
+impl RoleArgs {
+    pub fn any(&self) -> bool {
+        self.role_arn.is_some()
+            || self.source_profile.is_some()
+            || self.external_id.is_some()
+            || self.mfa_serial.is_some()
+            || self.duration.is_some()
+            || self.session_name.is_some()
+    }
 }
 
 #[derive(Debug, Args)]

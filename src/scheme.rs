@@ -22,10 +22,13 @@ pub enum AuthScheme {
     Huawei,
     Jwt,
     Bearer,
+    /// OAuth2 client credentials: a bearer token issued by a token endpoint.
+    Oauth2,
 }
 
 impl AuthScheme {
-    pub const ALL: [AuthScheme; 6] = [Self::Basic, Self::Sigv4, Self::Apipark, Self::Huawei, Self::Jwt, Self::Bearer];
+    pub const ALL: [AuthScheme; 7] =
+        [Self::Basic, Self::Sigv4, Self::Apipark, Self::Huawei, Self::Jwt, Self::Bearer, Self::Oauth2];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -35,6 +38,7 @@ impl AuthScheme {
             AuthScheme::Huawei => "huawei",
             AuthScheme::Jwt => "jwt",
             AuthScheme::Bearer => "bearer",
+            AuthScheme::Oauth2 => "oauth2",
         }
     }
 
@@ -145,6 +149,43 @@ impl JwtConfig {
     }
 }
 
+/// OAuth2 client-credentials settings (`[profiles.NAME.oauth2]`). The client secret or private
+/// key is a secret and lives in the profile's store; issued tokens are cached in the store's
+/// `NAME#token` slot. A preset is applied when the profile is made, so the stored settings are
+/// explicit (the `preset` field only records where they came from).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2Settings {
+    /// The token endpoint (one of `token_url` and `issuer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    /// The issuer whose discovery document names the token endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    /// `basic`, `post`, `private-key-jwt`, `client-secret-jwt` [default: basic].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_auth: Option<String>,
+    /// private_key_jwt: the assertion's algorithm (RS256, ES256 …) [default: from the key].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    /// private_key_jwt: the assertion's `kid` [default: the key's RFC 7638 thumbprint].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    /// The preset the settings came from (`databricks`, `azure`), for `profile show`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// The Azure tenant the preset was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+}
+
 /// A scheme with its non-secret settings: one variant per scheme, so no scheme's fields are
 /// options checked by hand elsewhere. The secret comes from a credential provider.
 #[derive(Clone, Debug, PartialEq)]
@@ -164,6 +205,8 @@ pub enum AuthConfig {
     },
     Jwt(JwtConfig),
     Bearer,
+    /// A bearer token from an OAuth2 token endpoint (signed like `Bearer`).
+    OAuth2(OAuth2Settings),
 }
 
 impl AuthConfig {
@@ -176,6 +219,7 @@ impl AuthConfig {
             AuthScheme::Huawei => AuthConfig::AkSk { variant: AkSkVariant::Huawei, access_key_id: None },
             AuthScheme::Jwt => AuthConfig::Jwt(JwtConfig::default()),
             AuthScheme::Bearer => AuthConfig::Bearer,
+            AuthScheme::Oauth2 => AuthConfig::OAuth2(OAuth2Settings::default()),
         }
     }
 
@@ -187,6 +231,7 @@ impl AuthConfig {
             AuthConfig::AkSk { variant: AkSkVariant::Huawei, .. } => AuthScheme::Huawei,
             AuthConfig::Jwt(_) => AuthScheme::Jwt,
             AuthConfig::Bearer => AuthScheme::Bearer,
+            AuthConfig::OAuth2(_) => AuthScheme::Oauth2,
         }
     }
 
@@ -199,6 +244,7 @@ impl AuthConfig {
             }
             AuthConfig::Jwt(j) => j.kid.as_deref(),
             AuthConfig::Bearer => None,
+            AuthConfig::OAuth2(o) => Some(o.client_id.as_str()),
         }
     }
 

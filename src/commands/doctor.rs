@@ -85,6 +85,12 @@ pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
         if let Some(r) = &p.rotation {
             let _ = writeln!(out, "  {:<16} {}", "", crate::keys::describe(name, r));
         }
+        if super::token::has_token_slot(p) {
+            let _ = writeln!(out, "  {:<16} cached token: {}", "", super::token::token_state(cf, name, p));
+            if args.check {
+                let _ = writeln!(out, "  {:<16} token check: {}", "", super::token::check_token(cf, name, p, &config));
+            }
+        }
     }
     super::print(&out)
 }
@@ -92,7 +98,10 @@ pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
 /// A warning when the profile's key is older than `max_age` seconds.
 fn key_age(name: &str, p: &crate::profile::Profile, max_age: u64) -> Option<String> {
     use crate::scheme::AuthScheme;
-    if matches!(p.store, StoreSpec::Env(_) | StoreSpec::Command(_)) || p.scheme() == AuthScheme::Bearer {
+    if matches!(p.store, StoreSpec::Env(_) | StoreSpec::Command(_))
+        || p.scheme() == AuthScheme::Bearer
+        || p.role.is_some()
+    {
         return None; // managed elsewhere
     }
     let Some(created) = &p.key_created else {

@@ -8,6 +8,7 @@ pub mod profile;
 pub mod routes;
 pub mod scaffold;
 pub mod sign;
+pub mod token;
 
 use crate::auth::AuthSettings;
 use crate::cli::{Cli, Command, JwtArgs, ScopeArgs};
@@ -22,6 +23,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     crate::log::set_verbose(cli.verbose);
     let config = ConfigFile::locate(cli.config)?;
     crate::log::verbose(format_args!("config file {}", config.path.display()));
+    // Library code never prompts: commands that may need an MFA code say how to get one.
+    token::install_mfa_prompt(false);
     match cli.command {
         Command::Sign(args) => sign::run(args, &config),
         Command::Profile(cmd) => profile::run(cmd, &config),
@@ -50,6 +53,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 if was { "" } else { " (it was not unlocked)" }
             ));
             Ok(())
+        }
+        Command::Token(a) => {
+            token::install_mfa_prompt(false);
+            token::token(&config, &a)
+        }
+        Command::CredentialProcess(a) => {
+            token::install_mfa_prompt(a.mfa_code_stdin);
+            token::credential_process(&config, &a)
+        }
+        Command::Exec(a) => {
+            token::install_mfa_prompt(a.mfa_code_stdin);
+            token::exec(&config, &a)
         }
         Command::Completions(a) => print(&completion_script(a.shell)),
         Command::Man => {

@@ -2,7 +2,9 @@
 
 use zeroize::Zeroizing;
 
-use crate::cli::{ImportAwsArgs, ImportSource, JwtArgs, ListFormat, ProfileCommand, ProfileFields, ShowFormat};
+use crate::cli::{
+    ImportAwsArgs, ImportSource, JwtArgs, ListFormat, OAuth2Args, ProfileCommand, ProfileFields, RoleArgs, ShowFormat,
+};
 use crate::error::Error;
 use crate::log::verbose;
 use crate::ops::profile::{commit_edit, commit_new};
@@ -64,7 +66,8 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
     let store = open_store(&spec, cf)?;
     draft.store = store.spec();
     let mut profile = Profile::try_from(draft)?;
-    let secret = obtain_secret(f, &profile, store.as_ref(), true)?;
+    // A role profile signs with its source profile's credentials: it has no secret of its own.
+    let secret = obtain_secret(f, &profile, store.as_ref(), profile.role.is_none())?;
     if secret.is_some() {
         profile.key_created = Some(profile::now_rfc3339());
     }
@@ -81,16 +84,18 @@ fn save_new(
     old: Option<Profile>,
 ) -> Result<(), Error> {
     let (scheme, spec) = (profile.scheme(), profile.store.clone());
+    let role = profile.role.as_ref().map(|r| format!("assumes {} with profile {:?}", r.role_arn, r.source_profile));
     let (became_default, warnings) = commit_new(cf, name, profile, secret, store, old)?;
     for w in warnings {
         eprintln!("gwctl: warning: {w}");
     }
     eprintln!(
-        "gwctl: profile {name:?} saved ({scheme}, secret {}){}",
+        "gwctl: profile {name:?} saved ({scheme}, {}){}",
         match &spec {
-            StoreSpec::Env(v) => format!("read from ${v} at use"),
-            StoreSpec::Command(_) => "printed by its command at use".into(),
-            s => format!("in {s}"),
+            _ if role.is_some() => role.clone().unwrap_or_default(),
+            StoreSpec::Env(v) => format!("secret read from ${v} at use"),
+            StoreSpec::Command(_) => "secret printed by its command at use".into(),
+            s => format!("secret in {s}"),
         },
         if became_default { "; it is the default profile" } else { "" }
     );
@@ -125,7 +130,18 @@ fn apply_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
     if let Some(a) = f.auth {
         p.auth = a;
     }
-    apply_jwt(p, &f.jwt)?;
+    apply_role(p, &f.role);
+    if p.auth == AuthScheme::Oauth2 {
+        apply_oauth2(p, &f.oauth2, &f.jwt)?;
+    } else {
+        if f.oauth2.any() {
+            return Err(Error::Usage(format!(
+                "OAuth2 options (--token-url, --client-id, …) cannot be used with --auth {}",
+                p.auth
+            )));
+        }
+        apply_jwt(p, &f.jwt)?;
+    }
     if p.auth != AuthScheme::Jwt && p.jwt.is_some() {
         return Err(Error::Usage(format!("JWT options (--alg, --iss, …) cannot be used with --auth {}", p.auth)));
     }
@@ -135,6 +151,88 @@ fn apply_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
         return Err(Error::Input("a Basic user name must not contain ':'".into()));
     }
     Ok(())
+}
+
+/// The OAuth2 flags: a preset first (token endpoint, scope, client authentication), then the
+/// explicit flags over it. `--alg`/`--kid` are the private_key_jwt assertion's.
+fn apply_oauth2(p: &mut ProfileToml, a: &OAuth2Args, j: &JwtArgs) -> Result<(), Error> {
+    use crate::tokens::oauth2::{Preset, PresetInput, TokenEndpoint};
+    if j.iss.is_some() || j.sub.is_some() || !j.aud.is_empty() || j.ttl.is_some() || !j.claim.is_empty() || j.no_jti {
+        return Err(Error::Usage(
+            "with --auth oauth2 only --alg and --kid (of a private-key-jwt assertion) apply of the JWT options".into(),
+        ));
+    }
+    let token_err = |e: crate::tokens::oauth2::TokenError| match e.exit_code() {
+        crate::exit::ExitCode::Usage => Error::Usage(e.to_string()),
+        _ => Error::Input(e.to_string()),
+    };
+    let o = p.oauth2.get_or_insert_with(Default::default);
+    let set = |dst: &mut Option<String>, src: &Option<String>| {
+        if let Some(v) = src {
+            *dst = if v.is_empty() { None } else { Some(v.clone()) };
+        }
+    };
+    set(&mut o.tenant, &a.tenant);
+    if let Some(id) = &a.client_id {
+        o.client_id.clone_from(id);
+    }
+    if let Some(name) = &a.preset {
+        let preset = Preset::parse(name).map_err(token_err)?;
+        let input = PresetInput { host: p.url.as_deref(), tenant: o.tenant.as_deref() };
+        if let Some(c) = preset.config(&o.client_id, input).map_err(token_err)? {
+            if let TokenEndpoint::Url(u) = &c.endpoint {
+                o.token_url = Some(u.to_string());
+                o.issuer = None;
+            }
+            o.scopes.clone_from(&c.scopes);
+            o.client_auth = Some(c.client_auth.short_name().to_string());
+        }
+        o.preset = (preset != Preset::Generic).then(|| preset.name().to_string());
+    }
+    if let Some(u) = &a.token_url {
+        o.token_url = Some(u.clone()).filter(|u| !u.is_empty());
+        o.issuer = None;
+    }
+    if let Some(u) = &a.issuer {
+        o.issuer = Some(u.clone()).filter(|u| !u.is_empty());
+        o.token_url = None;
+    }
+    if !a.scopes.is_empty() {
+        o.scopes = a.scopes.iter().flat_map(|s| s.split_whitespace()).map(str::to_string).collect();
+    }
+    set(&mut o.audience, &a.audience);
+    if !a.resources.is_empty() {
+        o.resources.clone_from(&a.resources);
+    }
+    set(&mut o.client_auth, &a.client_auth);
+    set(&mut o.alg, &j.alg);
+    set(&mut o.kid, &j.kid);
+    if o.client_id.is_empty() {
+        return Err(Error::Usage("an oauth2 profile needs --client-id".into()));
+    }
+    Ok(())
+}
+
+/// The AssumeRole flags (an empty value removes the field; an empty --role-arn the role).
+fn apply_role(p: &mut ProfileToml, r: &RoleArgs) {
+    let set = |dst: &mut Option<String>, src: &Option<String>| {
+        if let Some(v) = src {
+            *dst = if v.is_empty() { None } else { Some(v.clone()) };
+        }
+    };
+    set(&mut p.role_arn, &r.role_arn);
+    set(&mut p.source_profile, &r.source_profile);
+    set(&mut p.external_id, &r.external_id);
+    set(&mut p.mfa_serial, &r.mfa_serial);
+    set(&mut p.duration, &r.duration);
+    set(&mut p.session_name, &r.session_name);
+    if r.role_arn.as_deref() == Some("") {
+        p.source_profile = None;
+        p.external_id = None;
+        p.mfa_serial = None;
+        p.duration = None;
+        p.session_name = None;
+    }
 }
 
 fn apply_jwt(p: &mut ProfileToml, j: &JwtArgs) -> Result<(), Error> {
@@ -157,7 +255,7 @@ fn ask_missing_fields(p: &mut ProfileToml) -> Result<(), Error> {
     match p.auth {
         AuthScheme::Basic if p.username.is_none() => p.username = Some(ask("User name")?),
         AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei
-            if p.access_key_id.is_none() && !matches!(p.store, StoreSpec::Command(_)) =>
+            if p.access_key_id.is_none() && p.role_arn.is_none() && !matches!(p.store, StoreSpec::Command(_)) =>
         {
             p.access_key_id = Some(ask("Access key id")?)
         }
@@ -175,8 +273,13 @@ fn obtain_secret(
     required: bool,
 ) -> Result<Option<Secret>, Error> {
     let given = if let Some(path) = &f.key_file {
-        if p.scheme() != AuthScheme::Jwt {
-            return Err(Error::Usage("--key-file is for --auth jwt (a PEM private key)".into()));
+        let private_key_jwt = matches!(&p.auth, crate::scheme::AuthConfig::OAuth2(o)
+            if o.client_auth.as_deref() == Some("private-key-jwt"));
+        if p.scheme() != AuthScheme::Jwt && !private_key_jwt {
+            return Err(Error::Usage(
+                "--key-file is for --auth jwt and --auth oauth2 --client-auth private-key-jwt (a PEM private key)"
+                    .into(),
+            ));
         }
         let bytes = crate::util::read_limited(path, MAX_SECRET)
             .map_err(|e| Error::io(format!("cannot read key file {}", path.display()), e))?;
@@ -219,6 +322,7 @@ fn obtain_secret(
         AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => "Secret access key",
         AuthScheme::Jwt => "JWT HMAC secret (for a PEM key use --key-file)",
         AuthScheme::Bearer => "Token",
+        AuthScheme::Oauth2 => "OAuth2 client secret (for private-key-jwt use --key-file)",
     };
     let s = dialoguer::Password::new().with_prompt(what).interact().map_err(prompt_err)?;
     if s.is_empty() {
@@ -397,6 +501,9 @@ fn use_profile(cf: &ConfigFile, name: &str) -> Result<(), Error> {
 }
 
 fn import_aws(cf: &ConfigFile, a: &ImportAwsArgs) -> Result<(), Error> {
+    if let Some(role) = a.aws_profile.as_deref().and_then(aws_import::role_from_config) {
+        return import_aws_role(cf, a, role);
+    }
     let imported = match &a.aws_profile {
         Some(p) => aws_import::from_files(p)?,
         None => match aws_import::from_env() {
@@ -419,4 +526,36 @@ fn import_aws(cf: &ConfigFile, a: &ImportAwsArgs) -> Result<(), Error> {
     let profile = Profile::try_from(draft)?;
     eprintln!("gwctl: importing access key {} from {}", imported.access_key_id, imported.source);
     save_new(cf, &name, profile, Some(imported.stored_secret()), store.as_ref(), old)
+}
+
+/// A role profile of ~/.aws/config: its role settings (no secret: the source profile signs).
+fn import_aws_role(cf: &ConfigFile, a: &ImportAwsArgs, role: aws_import::AwsRole) -> Result<(), Error> {
+    let name = a.name.clone().or_else(|| a.aws_profile.clone()).unwrap_or_else(|| "aws".into());
+    check_name(&name)?;
+    let source = role.source_profile.clone().ok_or_else(|| {
+        Error::Usage(format!(
+            "{} has a role_arn without source_profile (credential_source and web identity are not imported)",
+            role.source
+        ))
+    })?;
+    let old = check_overwrite(cf, &name, a.yes)?;
+    let spec: StoreSpec = a.store.as_deref().unwrap_or("auto").parse()?;
+    let store = open_store(&spec, cf)?;
+    let mut draft = ProfileToml::new(AuthScheme::Sigv4, store.spec());
+    draft.role_arn = Some(role.role_arn.clone());
+    draft.source_profile = Some(source.clone());
+    draft.mfa_serial = role.mfa_serial.clone();
+    draft.external_id = role.external_id.clone();
+    draft.duration = role.duration_seconds.clone();
+    draft.session_name = role.role_session_name.clone();
+    draft.region = role.region.clone();
+    draft.service = a.service.clone();
+    let profile = Profile::try_from(draft)?;
+    eprintln!("gwctl: importing role {} (source profile {source:?}) from {}", role.role_arn, role.source);
+    if !cf.load()?.profiles.contains_key(&source) {
+        eprintln!(
+            "gwctl: warning: there is no gwctl profile {source:?} yet: import it too (gwctl profile import aws --aws-profile {source})"
+        );
+    }
+    save_new(cf, &name, profile, None, store.as_ref(), old)
 }

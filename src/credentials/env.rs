@@ -80,7 +80,8 @@ impl EnvProvider {
                 secret: self.secret(AWS_SECRET_ACCESS_KEY)?,
             }),
             AuthScheme::Jwt => Material::Jwt(self.jwt_key()?),
-            AuthScheme::Bearer => Material::Bearer(self.secret(GWCTL_TOKEN)?),
+            // An OAuth2 token obtained elsewhere is a bearer token.
+            AuthScheme::Bearer | AuthScheme::Oauth2 => Material::Bearer(self.secret(GWCTL_TOKEN)?),
         })
     }
 

@@ -6,9 +6,13 @@
 //!
 //! Secrets never come from command-line arguments (they would show in `ps` and shell history).
 
+pub mod assume_role;
 pub mod cached;
 pub mod env;
+pub mod oauth2;
+pub mod slot;
 pub mod store;
+pub mod transport;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -91,6 +95,15 @@ pub enum CredentialError {
     Profile { profile: String, message: String },
     #[error(transparent)]
     Store(#[from] crate::profile::store::StoreError),
+    #[error(transparent)]
+    OAuth2(#[from] crate::tokens::oauth2::TokenError),
+    #[error(transparent)]
+    Sts(#[from] crate::tokens::sts::StsError),
+    #[error(transparent)]
+    TokenCache(#[from] crate::tokens::cache::CacheError),
+    /// An MFA code is needed and none could be had (no terminal, no --mfa-code-stdin).
+    #[error("{0}")]
+    MfaCode(String),
 }
 
 impl CredentialError {
@@ -98,6 +111,10 @@ impl CredentialError {
         match self {
             CredentialError::KeyFile { .. } => crate::exit::ExitCode::Io,
             CredentialError::Store(e) => e.exit_code(),
+            CredentialError::OAuth2(e) => e.exit_code(),
+            CredentialError::Sts(e) => e.exit_code(),
+            CredentialError::TokenCache(e) => e.exit_code(),
+            CredentialError::MfaCode(_) => crate::exit::ExitCode::Usage,
             _ => crate::exit::ExitCode::Credentials,
         }
     }

@@ -122,6 +122,10 @@ pub fn remove(cf: &ConfigFile, name: &str, p: &Profile) -> Result<Vec<String>, O
             p.store,
             if existed { "existed" } else { "was already gone" }
         ));
+        if p.scheme() == AuthScheme::Oauth2 || p.role.is_some() {
+            let had = store.delete(&Slot::Token.entry(name))?;
+            crate::log::verbose(format_args!("deleted the cached token of {name:?}: {had}"));
+        }
         if let Some(r) = &p.rotation {
             for slot in [Slot::Pending, Slot::Previous] {
                 store.delete(&slot.entry(name))?;

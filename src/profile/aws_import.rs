@@ -112,6 +112,44 @@ pub fn from_files(aws_profile: &str) -> Result<AwsImport, ProfileError> {
     })
 }
 
+/// A role profile of `~/.aws/config` (`role_arn` with `source_profile`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsRole {
+    pub role_arn: String,
+    pub source_profile: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub external_id: Option<String>,
+    /// `duration_seconds`, as written.
+    pub duration_seconds: Option<String>,
+    pub role_session_name: Option<String>,
+    pub region: Option<String>,
+    pub source: String,
+}
+
+/// The role settings of `aws_profile` in the AWS config file, if it has a `role_arn`.
+pub fn role_from_config(aws_profile: &str) -> Option<AwsRole> {
+    let path = env_path("AWS_CONFIG_FILE", ".aws/config")?;
+    role_in(&path, aws_profile)
+}
+
+fn role_in(path: &Path, aws_profile: &str) -> Option<AwsRole> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let sections = parse_ini(&text);
+    let name = if aws_profile == "default" { "default".to_string() } else { format!("profile {aws_profile}") };
+    let section = sections.get(&name)?;
+    let get = |k: &str| section.get(k).map(|v| v.to_string()).filter(|v| !v.is_empty());
+    Some(AwsRole {
+        role_arn: get("role_arn")?,
+        source_profile: get("source_profile"),
+        mfa_serial: get("mfa_serial"),
+        external_id: get("external_id"),
+        duration_seconds: get("duration_seconds"),
+        role_session_name: get("role_session_name"),
+        region: get("region"),
+        source: format!("[{name}] in {}", path.display()),
+    })
+}
+
 fn region_from_config(aws_profile: &str) -> Option<String> {
     let path = env_path("AWS_CONFIG_FILE", ".aws/config")?;
     region_in(&path, aws_profile)
@@ -133,5 +171,26 @@ mod tests {
         let s = parse_ini("# c\n[default]\naws_access_key_id = AK\n\n[profile x]\nRegion=eu-west-1\n; x\n");
         assert_eq!(s["default"]["aws_access_key_id"].as_str(), "AK");
         assert_eq!(s["profile x"]["region"].as_str(), "eu-west-1");
+    }
+
+    #[test]
+    fn roles_from_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(
+            &path,
+            "[profile base]\nregion = us-east-1\n[profile gw]\nrole_arn = arn:aws:iam::123456789012:role/gw\n\
+             source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\nexternal_id = x-1\n\
+             duration_seconds = 7200\nregion = eu-west-1\n",
+        )
+        .unwrap();
+        let r = role_in(&path, "gw").unwrap();
+        assert_eq!(r.role_arn, "arn:aws:iam::123456789012:role/gw");
+        assert_eq!(r.source_profile.as_deref(), Some("base"));
+        assert_eq!(r.mfa_serial.as_deref(), Some("arn:aws:iam::123456789012:mfa/me"));
+        assert_eq!(r.external_id.as_deref(), Some("x-1"));
+        assert_eq!(r.duration_seconds.as_deref(), Some("7200"));
+        assert_eq!(r.region.as_deref(), Some("eu-west-1"));
+        assert!(role_in(&path, "base").is_none());
     }
 }

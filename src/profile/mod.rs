@@ -11,7 +11,7 @@ pub mod store;
 use serde::{Deserialize, Serialize};
 
 use crate::gateway::Gateway;
-use crate::scheme::{AuthConfig, AuthScheme, JwtConfig};
+use crate::scheme::{AuthConfig, AuthScheme, JwtConfig, OAuth2Settings};
 use store::{StoreError, StoreSpec};
 
 /// One profile as it is written in the config file: flat, every field optional. Commands
@@ -36,6 +36,23 @@ pub struct ProfileToml {
     pub service: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<JwtConfig>,
+    /// OAuth2 client-credentials settings (`--auth oauth2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth2: Option<OAuth2Settings>,
+    /// SigV4: assume this role (STS AssumeRole) with the credentials of `source_profile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_serial: Option<String>,
+    /// The session's lifetime as given (`1h`, `3600`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_name: Option<String>,
     /// Where the secret is.
     pub store: StoreSpec,
     /// When the current key or password was made (RFC 3339), for `gwctl doctor --max-age`.
@@ -62,6 +79,13 @@ impl ProfileToml {
             region: None,
             service: None,
             jwt: None,
+            oauth2: None,
+            role_arn: None,
+            source_profile: None,
+            external_id: None,
+            mfa_serial: None,
+            duration: None,
+            session_name: None,
             store,
             key_created: None,
             iam_endpoint: None,
@@ -85,6 +109,23 @@ pub struct Profile {
     pub iam_endpoint: Option<String>,
     pub sts_endpoint: Option<String>,
     pub rotation: Option<Rotation>,
+    /// SigV4 profiles that assume a role.
+    pub role: Option<AssumeRoleSettings>,
+}
+
+/// A SigV4 profile's role: STS `AssumeRole` signed with `source_profile`'s credentials (which
+/// may themselves come from a role: a chain). No secret here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeRoleSettings {
+    pub role_arn: String,
+    pub source_profile: String,
+    pub external_id: Option<String>,
+    pub mfa_serial: Option<String>,
+    /// Seconds (900 to 43200); `None`: STS's default (1 h).
+    pub duration_secs: Option<u32>,
+    /// As written (`1h`), to write back unchanged.
+    pub duration_text: Option<String>,
+    pub session_name: Option<String>,
 }
 
 impl Profile {
@@ -127,7 +168,7 @@ impl TryFrom<ProfileToml> for Profile {
                 AuthConfig::Basic { username: nonempty(t.username.clone()) }
             }
             AuthScheme::Sigv4 => {
-                if !id_from_store {
+                if !id_from_store && t.role_arn.is_none() {
                     need(&t.access_key_id, "--access-key-id")?;
                 }
                 AuthConfig::SigV4 {
@@ -151,7 +192,23 @@ impl TryFrom<ProfileToml> for Profile {
                 AuthConfig::Jwt(j)
             }
             AuthScheme::Bearer => AuthConfig::Bearer,
+            AuthScheme::Oauth2 => {
+                let o = t.oauth2.clone().ok_or_else(|| {
+                    ProfileError::Invalid(
+                        "an oauth2 profile needs --client-id and --token-url, --issuer or --preset".into(),
+                    )
+                })?;
+                crate::credentials::oauth2::token_config(&o).map_err(|e| ProfileError::Invalid(e.to_string()))?;
+                AuthConfig::OAuth2(o)
+            }
         };
+        if t.oauth2.is_some() && t.auth != AuthScheme::Oauth2 {
+            return Err(ProfileError::Invalid(format!(
+                "OAuth2 settings ([oauth2]) do not go with auth = {:?}",
+                t.auth.name()
+            )));
+        }
+        let role = role_settings(&t)?;
         if t.jwt.is_some() && t.auth != AuthScheme::Jwt {
             return Err(ProfileError::Invalid(format!(
                 "JWT settings ([jwt]) do not go with auth = {:?}",
@@ -173,8 +230,51 @@ impl TryFrom<ProfileToml> for Profile {
             iam_endpoint: nonempty(t.iam_endpoint),
             sts_endpoint: nonempty(t.sts_endpoint),
             rotation: t.rotation,
+            role,
         })
     }
+}
+
+/// The role fields of a flat profile, checked (ARN, duration, names).
+fn role_settings(t: &ProfileToml) -> Result<Option<AssumeRoleSettings>, ProfileError> {
+    use crate::tokens::sts;
+    let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    let Some(role_arn) = nonempty(&t.role_arn) else {
+        if t.source_profile.is_some() || t.external_id.is_some() || t.mfa_serial.is_some() || t.duration.is_some() {
+            return Err(ProfileError::Invalid(
+                "--source-profile, --external-id, --mfa-serial and --duration go with --role-arn".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    if t.auth != AuthScheme::Sigv4 {
+        return Err(ProfileError::Invalid(format!("--role-arn is for sigv4 profiles, not {}", t.auth)));
+    }
+    let invalid = |e: sts::StsError| ProfileError::Invalid(e.to_string());
+    sts::check_role_arn(&role_arn).map_err(invalid)?;
+    let source_profile = nonempty(&t.source_profile)
+        .ok_or_else(|| ProfileError::Invalid("a profile with --role-arn needs --source-profile".into()))?;
+    let duration_text = nonempty(&t.duration);
+    let duration_secs = duration_text.as_deref().map(sts::parse_duration).transpose().map_err(invalid)?;
+    let r = AssumeRoleSettings {
+        role_arn,
+        source_profile,
+        external_id: nonempty(&t.external_id),
+        mfa_serial: nonempty(&t.mfa_serial),
+        duration_secs,
+        duration_text,
+        session_name: nonempty(&t.session_name),
+    };
+    let mut p = sts::AssumeRoleParams::new(&r.role_arn, r.session_name.as_deref().unwrap_or("gwctl-check"));
+    p.external_id.clone_from(&r.external_id);
+    p.duration_secs = r.duration_secs;
+    p.validate().map_err(invalid)?;
+    if let Some(m) = &r.mfa_serial
+        && (!(9..=256).contains(&m.len()) || m.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        return Err(ProfileError::Invalid(format!("invalid MFA serial {m:?}: an MFA device ARN or serial number")));
+    }
+    Ok(Some(r))
 }
 
 impl From<Profile> for ProfileToml {
@@ -190,6 +290,15 @@ impl From<Profile> for ProfileToml {
             AuthConfig::AkSk { access_key_id, .. } => t.access_key_id = access_key_id,
             AuthConfig::Jwt(j) => t.jwt = (!j.is_empty()).then_some(j),
             AuthConfig::Bearer => {}
+            AuthConfig::OAuth2(o) => t.oauth2 = Some(o),
+        }
+        if let Some(r) = p.role {
+            t.role_arn = Some(r.role_arn);
+            t.source_profile = Some(r.source_profile);
+            t.external_id = r.external_id;
+            t.mfa_serial = r.mfa_serial;
+            t.duration = r.duration_text.or(r.duration_secs.map(|d| d.to_string()));
+            t.session_name = r.session_name;
         }
         t.url = p.url;
         t.gateway = p.gateway;
@@ -277,6 +386,8 @@ pub enum Slot {
     Pending,
     /// The key being replaced, until the rotation ends.
     Previous,
+    /// An issued OAuth2 token or AssumeRole session (a cache record with its expiry).
+    Token,
 }
 
 impl Slot {
@@ -286,6 +397,7 @@ impl Slot {
             Slot::Current => profile.to_string(),
             Slot::Pending => format!("{profile}#pending"),
             Slot::Previous => format!("{profile}#previous"),
+            Slot::Token => format!("{profile}#token"),
         }
     }
 }
@@ -317,6 +429,9 @@ pub enum ProfileError {
     Corrupt { path: String, line: usize, message: String },
     #[error("{0}")]
     Invalid(String),
+    /// A role chain that loops or names a profile that cannot serve (exit 7).
+    #[error("{0}")]
+    Chain(String),
     #[error("{0}")]
     NeedsTerminal(String),
     #[error("{what} {path}: {source}")]

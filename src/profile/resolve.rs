@@ -7,8 +7,14 @@ use std::sync::Arc;
 use super::config::{Config, ConfigFile};
 use super::{Profile, ProfileError};
 use crate::auth::{Auth, AuthSettings};
+use std::collections::HashMap;
+
+use crate::credentials::assume_role::{AssumeRoleProvider, RoleHop};
+use crate::credentials::oauth2::OAuth2Provider;
+use crate::credentials::slot::TokenSlot;
 use crate::credentials::{Cached, EnvProvider, ProvideCredential, StoreProvider};
 use crate::scheme::{AuthConfig, AuthScheme};
+use crate::tokens::sts::{self, StsEndpoint};
 
 /// What a command signs with, before per-call flags are applied.
 pub struct Resolved {
@@ -63,9 +69,84 @@ pub fn chosen_name(cf: &ConfigFile, named: Option<&str>) -> Result<String, Profi
     choose(&config, named, None)?.ok_or(ProfileError::NoDefault)
 }
 
-/// The credential provider of a stored profile: its secret store, cached for the process.
-pub fn provider_for(cf: &ConfigFile, name: &str, profile: &Profile) -> Arc<dyn ProvideCredential> {
-    Arc::new(Cached::new(StoreProvider::new(name, profile.auth.clone(), profile.store.clone(), cf.dir())))
+/// The credential provider of a stored profile, cached for the process: its secret store; for
+/// an oauth2 profile, its token endpoint; for a profile with a role, STS AssumeRole (a chain
+/// of source profiles, checked for loops).
+pub fn provider_for(
+    cf: &ConfigFile,
+    config: &Config,
+    name: &str,
+    profile: &Profile,
+) -> Result<Arc<dyn ProvideCredential>, ProfileError> {
+    if let AuthConfig::OAuth2(o) = &profile.auth {
+        return Ok(Arc::new(Cached::new(OAuth2Provider::new(o.clone(), token_slot(cf, name, profile)))));
+    }
+    if profile.role.is_some() {
+        return Ok(Arc::new(Cached::new(assume_role_provider(cf, config, name, profile)?)));
+    }
+    Ok(Arc::new(Cached::new(StoreProvider::new(name, profile.auth.clone(), profile.store.clone(), cf.dir()))))
+}
+
+/// Where `name`'s issued token or session is cached: its own store, entry `NAME#token`.
+pub fn token_slot(cf: &ConfigFile, name: &str, profile: &Profile) -> TokenSlot {
+    TokenSlot::new(name, profile.store.clone(), cf.dir(), super::Slot::Token.entry(name))
+}
+
+/// The AssumeRole provider of a role profile: the chain from its source profiles.
+pub fn assume_role_provider(
+    cf: &ConfigFile,
+    config: &Config,
+    name: &str,
+    profile: &Profile,
+) -> Result<AssumeRoleProvider, ProfileError> {
+    let chain_err = |e: sts::StsError| ProfileError::Chain(e.to_string());
+    let roles: HashMap<String, sts::RoleProfile> = config
+        .profiles
+        .iter()
+        .map(|(n, p)| {
+            let has_credentials = p.role.is_none() || p.auth.key_id().is_some();
+            let r = sts::RoleProfile {
+                role_arn: p.role.as_ref().map(|r| r.role_arn.clone()),
+                source_profile: p.role.as_ref().map(|r| r.source_profile.clone()),
+                has_credentials,
+            };
+            (n.clone(), r)
+        })
+        .collect();
+    let chain = sts::resolve_role_chain(&roles, name).map_err(chain_err)?;
+    let base = config.get(&chain.base)?;
+    if base.scheme() != AuthScheme::Sigv4 {
+        return Err(ProfileError::Chain(format!(
+            "the source profile {:?} of {name:?} is not a sigv4 profile (it is {}): a role needs AWS credentials",
+            chain.base,
+            base.scheme()
+        )));
+    }
+    let mut hops = Vec::with_capacity(chain.hops.len());
+    for h in &chain.hops {
+        let r = config
+            .get(&h.profile)?
+            .role
+            .clone()
+            .ok_or_else(|| ProfileError::Chain(format!("profile {:?} has no role", h.profile)))?;
+        hops.push(RoleHop {
+            profile: h.profile.clone(),
+            role_arn: r.role_arn,
+            external_id: r.external_id,
+            mfa_serial: r.mfa_serial,
+            duration_secs: r.duration_secs,
+            session_name: r.session_name,
+        });
+    }
+    let base_provider: Arc<dyn ProvideCredential> =
+        Arc::new(StoreProvider::new(&chain.base, base.auth.clone(), base.store.clone(), cf.dir()));
+    let region = profile.auth.region().map(str::to_string);
+    let endpoint = match &profile.sts_endpoint {
+        Some(u) => StsEndpoint::custom(u, region.as_deref().unwrap_or("us-east-1")),
+        None => StsEndpoint::for_region(region.as_deref()),
+    }
+    .map_err(|e| ProfileError::Invalid(e.to_string()))?;
+    Ok(AssumeRoleProvider::new(base_provider, &chain.base, hops, endpoint, region, token_slot(cf, name, profile)))
 }
 
 /// Resolves the profile (if any) into settings and a credential provider. `adhoc` is `--auth`:
@@ -90,7 +171,7 @@ pub fn resolve(cf: &ConfigFile, named: Option<&str>, adhoc: Option<AuthScheme>) 
         return Ok(adhoc_resolved(a, Some((name, profile))));
     }
     crate::log::verbose(format_args!("using profile {name:?} ({}, secret in {})", profile.scheme(), profile.store));
-    let provider = provider_for(cf, &name, &profile);
+    let provider = provider_for(cf, &config, &name, &profile)?;
     Ok(Resolved { settings: AuthSettings::new(profile.auth.clone()), provider, profile: Some((name, profile)) })
 }
 

@@ -372,7 +372,7 @@ pub struct ObtainOptions<'a> {
     /// (401): a cached token with that fingerprint is not used, any other fresh one is.
     pub rejected: Option<&'a str>,
     /// Seconds since the Unix epoch, read whenever needed (a clock for tests).
-    pub now: &'a dyn Fn() -> i64,
+    pub now: &'a (dyn Fn() -> i64 + Sync),
 }
 
 /// The cache protocol: use a fresh cached token; otherwise take the lock, look again (another
@@ -617,8 +617,8 @@ mod tests {
     #[test]
     fn obtain_rules() {
         let dir = tempfile::tempdir().unwrap();
-        let clock = std::cell::Cell::new(100i64);
-        let now = || clock.get();
+        let clock = std::sync::atomic::AtomicI64::new(100);
+        let now = || clock.load(Ordering::SeqCst);
         let cached = std::cell::RefCell::new(Some(CachedToken::bearer(SecretString::from("old"), 0, 3600, "b".into())));
         let fetches = std::cell::Cell::new(0);
         let run = |binding: &str, rejected: Option<&str>| {
@@ -662,7 +662,7 @@ mod tests {
         let (t, s) = run("c", Some(&fp)).unwrap();
         assert_eq!((t.bearer_token().unwrap().expose_secret(), s), ("new2", Source::Cache));
         // In the refresh window: fetched.
-        clock.set(100 + 3600 - 300);
+        clock.store(100 + 3600 - 300, Ordering::SeqCst);
         let (t, s) = run("c", None).unwrap();
         assert_eq!((t.bearer_token().unwrap().expose_secret(), s), ("new3", Source::Fetched));
         // A failed fetch writes nothing.

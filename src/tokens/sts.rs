@@ -516,7 +516,7 @@ pub async fn assume_chain<T: TokenTransport>(
     base: &AwsCredentials,
     endpoint: &StsEndpoint,
     steps: &mut [AssumeRoleParams],
-    now: &dyn Fn() -> SigningTime,
+    now: &(dyn Fn() -> SigningTime + Sync),
 ) -> Result<AssumedRole, StsError> {
     let mut current: Option<AssumedRole> = None;
     for (i, step) in steps.iter_mut().enumerate() {

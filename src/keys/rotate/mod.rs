@@ -131,6 +131,11 @@ impl<'a> Rotator<'a> {
                  gwctl profile edit {} --secret-stdin",
                 self.name
             ))),
+            AuthScheme::Oauth2 => Err(KeysError::Usage(format!(
+                "oauth2 tokens are short-lived and refreshed by gwctl; a new client secret goes in with \
+                 gwctl profile edit {} --secret-stdin",
+                self.name
+            ))),
         }
     }
 
