@@ -13,6 +13,7 @@ use crate::ops::OpsError;
 use crate::profile::ProfileError;
 use crate::profile::store::StoreError;
 use crate::request::RequestError;
+use crate::serve::ServeError;
 use crate::signing::SigningError;
 use crate::util::ValueError;
 
@@ -60,6 +61,8 @@ pub enum Error {
     Keys(#[from] KeysError),
     #[error(transparent)]
     Ops(#[from] OpsError),
+    #[error(transparent)]
+    Serve(#[from] ServeError),
 }
 
 impl Error {
@@ -86,6 +89,7 @@ impl Error {
             Error::Client(e) => e.exit_code(),
             Error::Keys(e) => e.exit_code(),
             Error::Ops(e) => e.exit_code(),
+            Error::Serve(e) => e.exit_code(),
         }
     }
 }
