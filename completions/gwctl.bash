@@ -19,6 +19,9 @@ _gwctl() {
             gwctl,completions)
                 cmd="gwctl__subcmd__completions"
                 ;;
+            gwctl,demo)
+                cmd="gwctl__subcmd__demo"
+                ;;
             gwctl,doctor)
                 cmd="gwctl__subcmd__doctor"
                 ;;
@@ -43,11 +46,17 @@ _gwctl() {
             gwctl,scaffold)
                 cmd="gwctl__subcmd__scaffold"
                 ;;
+            gwctl,serve)
+                cmd="gwctl__subcmd__serve"
+                ;;
             gwctl,sign)
                 cmd="gwctl__subcmd__sign"
                 ;;
             gwctl__subcmd__help,completions)
                 cmd="gwctl__subcmd__help__subcmd__completions"
+                ;;
+            gwctl__subcmd__help,demo)
+                cmd="gwctl__subcmd__help__subcmd__demo"
                 ;;
             gwctl__subcmd__help,doctor)
                 cmd="gwctl__subcmd__help__subcmd__doctor"
@@ -72,6 +81,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help,scaffold)
                 cmd="gwctl__subcmd__help__subcmd__scaffold"
+                ;;
+            gwctl__subcmd__help,serve)
+                cmd="gwctl__subcmd__help__subcmd__serve"
                 ;;
             gwctl__subcmd__help,sign)
                 cmd="gwctl__subcmd__help__subcmd__sign"
@@ -284,7 +296,7 @@ _gwctl() {
 
     case "${cmd}" in
         gwctl)
-            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold completions man help"
+            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold serve demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,6 +315,24 @@ _gwctl() {
             ;;
         gwctl__subcmd__completions)
             opts="-v -h -V --config --verbose --help --version bash zsh fish powershell elvish"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__demo)
+            opts="-v -h -V --keep --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,7 +372,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help)
-            opts="sign profile doctor keys invoke routes scaffold completions man help"
+            opts="sign profile doctor keys invoke routes scaffold serve demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +386,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -722,6 +766,20 @@ _gwctl() {
         gwctl__subcmd__help__subcmd__scaffold__subcmd__nginx)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2259,6 +2317,72 @@ _gwctl() {
                     return 0
                     ;;
                 --htpasswd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__serve)
+            opts="-v -h -V --listen --allow-remote --accept --htpasswd --jwks --issuer --audience --gateway-config --upstream --fault --latency --seed --explain --log --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htpasswd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upstream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,6 +35,8 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "keys" -d 'Rotate creden
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "serve" -d 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "demo" -d 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -457,6 +459,29 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_su
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "aws-apigw" -d 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l listen -d 'Address to listen on (port 0: a free port); a non-loopback address needs --allow-remote' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l accept -d 'Accept requests signed with this profile\'s credentials (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l htpasswd -d 'Accept Basic users from this htpasswd file (bcrypt entries, as `gwctl scaffold nginx` writes)' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l jwks -d 'Accept JWTs signed by a key of this JWKS (a file or an http(s) URL, read at start)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l issuer -d 'With --jwks: the iss the tokens must carry' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l audience -d 'With --jwks: an aud the tokens must carry (repeatable: any of them)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l gateway-config -d 'Serve the endpoints of this MLflow gateway config (answered by the echo model)' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l upstream -d 'Forward verified requests to this gateway (the client\'s auth headers removed)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l fault -d 'Inject faults: 429:RATE (with Retry-After), 500:RATE, cut:RATE (a stream cut mid-event); RATE 0-1 (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l latency -d 'Delay every answer, e.g. 50ms, 1s' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l seed -d 'Seed for the faults (the same seed gives the same sequence)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l log -d 'Append the request log to this file [default: standard error]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l allow-remote -d 'Allow a --listen address other hosts can reach'
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l explain -d 'Put the server\'s canonical request and string to sign in refusals and the log'
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -l keep -d 'Leave the server running and print the environment to try commands by hand (Ctrl-C stops)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'
@@ -465,16 +490,18 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand man" -l config -d 'Config fi
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "serve" -d 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "demo" -d 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'
