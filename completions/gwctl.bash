@@ -34,6 +34,9 @@ _gwctl() {
             gwctl,keys)
                 cmd="gwctl__subcmd__keys"
                 ;;
+            gwctl,lock)
+                cmd="gwctl__subcmd__lock"
+                ;;
             gwctl,man)
                 cmd="gwctl__subcmd__man"
                 ;;
@@ -51,6 +54,9 @@ _gwctl() {
                 ;;
             gwctl,sign)
                 cmd="gwctl__subcmd__sign"
+                ;;
+            gwctl,unlock)
+                cmd="gwctl__subcmd__unlock"
                 ;;
             gwctl__subcmd__help,completions)
                 cmd="gwctl__subcmd__help__subcmd__completions"
@@ -70,6 +76,9 @@ _gwctl() {
             gwctl__subcmd__help,keys)
                 cmd="gwctl__subcmd__help__subcmd__keys"
                 ;;
+            gwctl__subcmd__help,lock)
+                cmd="gwctl__subcmd__help__subcmd__lock"
+                ;;
             gwctl__subcmd__help,man)
                 cmd="gwctl__subcmd__help__subcmd__man"
                 ;;
@@ -87,6 +96,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help,sign)
                 cmd="gwctl__subcmd__help__subcmd__sign"
+                ;;
+            gwctl__subcmd__help,unlock)
+                cmd="gwctl__subcmd__help__subcmd__unlock"
                 ;;
             gwctl__subcmd__help__subcmd__invoke,endpoint)
                 cmd="gwctl__subcmd__help__subcmd__invoke__subcmd__endpoint"
@@ -296,7 +308,7 @@ _gwctl() {
 
     case "${cmd}" in
         gwctl)
-            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold serve demo completions man help"
+            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,7 +384,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help)
-            opts="sign profile doctor keys invoke routes scaffold serve demo completions man help"
+            opts="sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -514,6 +526,20 @@ _gwctl() {
         gwctl__subcmd__help__subcmd__keys__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__lock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -792,6 +818,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1306,6 +1346,24 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__lock)
+            opts="-v -h -V --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2485,6 +2543,28 @@ _gwctl() {
                     return 0
                     ;;
                 --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__unlock)
+            opts="-v -h -V --ttl --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand scaffold 'Generate the gateway side: configs the real tools accept'
             cand serve 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
             cand demo 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
+            cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
+            cand lock 'Forget the unlocked file-store key now'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -350,7 +352,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --header 'Add a header, ''Name: value'' (repeatable; signed with the request)'
             cand -d 'Body: DATA as given, @FILE or @- (standard input)'
             cand --data 'Body: DATA as given, @FILE or @- (standard input)'
-            cand --prompt 'Build the payload: chat → messages, completions → prompt, embeddings → input'
+            cand --prompt 'Build the payload: chat → messages, completions → prompt, embeddings → input; @FILE or @- reads it; repeat for several embedding inputs'
             cand --system 'A system message (chat)'
             cand --param 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)'
             cand --format 'Output: json (pretty on a terminal, compact when piped), text (the answer''s text), raw (the bytes)'
@@ -399,7 +401,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --header 'Add a header, ''Name: value'' (repeatable; signed with the request)'
             cand -d 'Body: DATA as given, @FILE or @- (standard input)'
             cand --data 'Body: DATA as given, @FILE or @- (standard input)'
-            cand --prompt 'Build the payload: chat → messages, completions → prompt, embeddings → input'
+            cand --prompt 'Build the payload: chat → messages, completions → prompt, embeddings → input; @FILE or @- reads it; repeat for several embedding inputs'
             cand --system 'A system message (chat)'
             cand --param 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)'
             cand --format 'Output: json (pretty on a terminal, compact when piped), text (the answer''s text), raw (the bytes)'
@@ -645,6 +647,25 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'gwctl;unlock'= {
+            cand --ttl 'How long the file store stays unlocked (kept in the kernel session keyring until then)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;lock'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gwctl;completions'= {
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand -v 'Print progress notes on stderr (never secrets)'
@@ -673,6 +694,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand scaffold 'Generate the gateway side: configs the real tools accept'
             cand serve 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
             cand demo 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
+            cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
+            cand lock 'Forget the unlocked file-store key now'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -748,6 +771,10 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;serve'= {
         }
         &'gwctl;help;demo'= {
+        }
+        &'gwctl;help;unlock'= {
+        }
+        &'gwctl;help;lock'= {
         }
         &'gwctl;help;completions'= {
         }

@@ -37,6 +37,8 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "routes" -d 'List or sho
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "serve" -d 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "demo" -d 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "unlock" -d 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
+complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "lock" -d 'Forget the unlocked file-store key now'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -254,7 +256,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s d -l data -d 'Body: DATA as given, @FILE or @- (standard input)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input; @FILE or @- reads it; repeat for several embedding inputs' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l system -d 'A system message (chat)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l param -d 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
@@ -300,7 +302,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s d -l data -d 'Body: DATA as given, @FILE or @- (standard input)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l prompt -d 'Build the payload: chat → messages, completions → prompt, embeddings → input; @FILE or @- reads it; repeat for several embedding inputs' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l system -d 'A system message (chat)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l param -d 'A payload field k=v (JSON value if it parses, else a string), e.g. temperature=0.2 (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l format -d 'Output: json (pretty on a terminal, compact when piped), text (the answer\'s text), raw (the bytes)' -r -f -a "json\t''
@@ -482,6 +484,15 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -l keep -d 'Leave the 
 complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -l ttl -d 'How long the file store stays unlocked (kept in the kernel session keyring until then)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -s h -l help -d 'Print help'
@@ -490,18 +501,20 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand man" -l config -d 'Config fi
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "serve" -d 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "demo" -d 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "sign" -d 'Print the signed headers, presigned URL or a ready curl command for a request'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "profile" -d 'Manage credential profiles (settings in the config file, secrets in a secret store)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "doctor" -d 'Check the config file, the secret stores available here, each profile\'s secret and key age'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "keys" -d 'Rotate credentials without losing a working one; print a JWT profile\'s JWKS'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "invoke" -d 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "routes" -d 'List or show the routes (endpoints) of an MLflow gateway'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "scaffold" -d 'Generate the gateway side: configs the real tools accept'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "serve" -d 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "demo" -d 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "unlock" -d 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "lock" -d 'Forget the unlocked file-store key now'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and not __fish_seen_subcommand_from sign profile doctor keys invoke routes scaffold serve demo unlock lock completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings, with its secret masked'

@@ -20,6 +20,8 @@ use crate::util::{self, ValueError};
     about = "Sign and call AI/ML API gateways: Basic, AWS SigV4, AK/SK (APIPark, Huawei) and JWT",
     long_about = None,
     propagate_version = true,
+    // Help is printed as written: examples are whole commands (or end in `\`) at any width.
+    term_width = 0,
 )]
 pub struct Cli {
     /// Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]
@@ -77,6 +79,14 @@ pub enum Command {
     /// Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
+    /// Unlock the file store for a while: the passphrase is asked once, then calls need none
+    #[command(
+        after_help = "Examples:\n  gwctl unlock            # 15 minutes\n  gwctl unlock --ttl 1h && gwctl invoke batch rows.jsonl -o out.jsonl"
+    )]
+    Unlock(UnlockArgs),
+    /// Forget the unlocked file-store key now
+    #[command(after_help = "Example:\n  gwctl lock")]
+    Lock,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -90,6 +100,13 @@ pub struct DoctorArgs {
     /// Warn about keys and passwords older than this (`90d`, `12h`, seconds)
     #[arg(long, value_name = "AGE", default_value = "90d")]
     pub max_age: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// How long the file store stays unlocked (kept in the kernel session keyring until then)
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub ttl: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -604,7 +621,8 @@ const INVOKE_ROUTE_EXAMPLES: &str = "\
 Examples:
   gwctl invoke route chat --profile dev --prompt 'Say hi' --param max_tokens=32
   gwctl invoke route chat --profile dev --stream --system 'Be brief' --prompt 'Tell me a joke'
-  gwctl invoke route embed --profile dev --kind embeddings --prompt 'hello' --format json
+  gwctl invoke route embed --profile dev --kind embeddings --prompt 'hello' --prompt 'world'
+  gwctl invoke route chat --profile dev --prompt @question.txt
   gwctl invoke route chat --profile dev -d '{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}'";
 
 const INVOKE_ENDPOINT_EXAMPLES: &str = "\
@@ -680,9 +698,9 @@ pub struct InvokeArgs {
     )]
     pub data: Option<OsString>,
 
-    /// Build the payload: chat → messages, completions → prompt, embeddings → input
+    /// Build the payload: chat → messages, completions → prompt, embeddings → input; @FILE or @- reads it; repeat for several embedding inputs
     #[arg(long, value_name = "TEXT")]
-    pub prompt: Option<String>,
+    pub prompt: Vec<String>,
 
     /// A system message (chat)
     #[arg(long, value_name = "TEXT", requires = "prompt")]
@@ -897,6 +915,42 @@ mod tests {
         let mut missing = Vec::new();
         walk(&super::Cli::command(), "gwctl", &mut missing);
         assert!(missing.is_empty(), "no example in --help of: {missing:?}");
+    }
+
+    /// Every example line is a whole command or ends in `\\`, and help is printed as written
+    /// (`term_width = 0`: the terminal's width, 80 columns or a pipe, changes nothing), so a
+    /// copied example runs.
+    #[test]
+    fn examples_are_never_rewrapped() {
+        fn walk(cmd: &mut clap::Command, path: &str, bad: &mut Vec<String>) {
+            let help = cmd.clone().render_long_help().to_string();
+            if let Some(i) = help.find("Example") {
+                let lines: Vec<&str> = help[i..].lines().skip(1).collect();
+                for (n, line) in lines.iter().enumerate() {
+                    let indent = line.len() - line.trim_start().len();
+                    let next_indent = lines.get(n + 1).map(|l| l.len() - l.trim_start().len()).unwrap_or(0);
+                    let next_nonempty = lines.get(n + 1).is_some_and(|l| !l.trim().is_empty());
+                    // A line followed by a more indented one continues: it must end in a backslash.
+                    if next_nonempty
+                        && next_indent > indent
+                        && indent > 0
+                        && !line.trim_end().ends_with('\\')
+                        && !line.trim_end().ends_with(':')
+                    {
+                        bad.push(format!("{path}: {line:?}"));
+                    }
+                }
+            }
+            let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+            for name in names.into_iter().filter(|n| n != "help") {
+                if let Some(sub) = cmd.find_subcommand_mut(&name) {
+                    walk(sub, &format!("{path} {name}"), bad);
+                }
+            }
+        }
+        let mut bad = Vec::new();
+        walk(&mut super::Cli::command(), "gwctl", &mut bad);
+        assert!(bad.is_empty(), "example lines that wrap without a backslash:\n{}", bad.join("\n"));
     }
 }
 

@@ -47,6 +47,16 @@ pub fn routes(current: &OsStr) -> Vec<CompletionCandidate> {
     route_names().into_iter().filter(|n| n.starts_with(prefix)).map(CompletionCandidate::new).collect()
 }
 
+/// The profile named on the command line being completed (`--profile b`, `-p b`,
+/// `--profile=b`): the completion engine runs gwctl with the words typed so far.
+fn profile_on_line() -> Option<String> {
+    let words: Vec<String> = std::env::args().collect();
+    words.iter().enumerate().find_map(|(i, w)| match w.as_str() {
+        "--profile" | "-p" => words.get(i + 1).filter(|v| !v.is_empty() && !v.starts_with('-')).cloned(),
+        _ => w.strip_prefix("--profile=").filter(|v| !v.is_empty()).map(str::to_string),
+    })
+}
+
 fn cache_path(profile: &str) -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "gwctl")?;
     Some(dirs.cache_dir().join(format!("routes-{profile}.json")))
@@ -55,7 +65,9 @@ fn cache_path(profile: &str) -> Option<PathBuf> {
 fn route_names() -> Vec<String> {
     let Some(cf) = config_file() else { return Vec::new() };
     let Ok(config) = cf.load() else { return Vec::new() };
-    let Some(name) = std::env::var("GWCTL_PROFILE").ok().filter(|s| !s.is_empty()).or(config.default_profile.clone())
+    let Some(name) = profile_on_line()
+        .or_else(|| std::env::var("GWCTL_PROFILE").ok().filter(|s| !s.is_empty()))
+        .or(config.default_profile.clone())
     else {
         return Vec::new();
     };

@@ -110,11 +110,13 @@ fn routes_of_every_kind_and_style() {
     let openai = reqs.iter().find(|r| r["path"] == "/v1/chat/completions").unwrap();
     assert_eq!(openai["body"]["model"], "chat");
 
+    // The listing shows the URL `invoke route chat` calls (the gateway itself lists its legacy
+    // `/gateway/chat/invocations`).
     let (code, out, _) = gw(&sb, &[TOKEN], &["routes", "list"]);
     assert_eq!(code, 0);
     assert!(
         out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
-            == ["chat", "llm/v1/chat", "openai:fake-model", "/gateway/chat/invocations"]),
+            == ["chat", "llm/v1/chat", "openai:fake-model", "/endpoints/chat/invocations"]),
         "{out}"
     );
     let (_, out, _) = gw(&sb, &[TOKEN], &["routes", "list", "--format", "json"]);

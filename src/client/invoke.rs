@@ -13,7 +13,9 @@ use crate::request::Body;
 pub struct PayloadSpec<'a> {
     /// `-d` as loaded (`None`: not given).
     pub data: Option<Body>,
-    pub prompt: Option<&'a str>,
+    /// `--prompt` (several: an embeddings `input` array).
+    pub prompts: Vec<String>,
+    pub _marker: std::marker::PhantomData<&'a ()>,
     pub system: Option<&'a str>,
     /// `--param k=v`.
     pub params: Vec<(String, Value)>,
@@ -28,7 +30,7 @@ pub struct PayloadSpec<'a> {
 impl PayloadSpec<'_> {
     /// Whether the body is built from a prompt/parameters rather than taken from `-d`.
     pub fn builds(&self) -> bool {
-        self.prompt.is_some() || (self.data.is_none() && (!self.params.is_empty() || self.model.is_some()))
+        !self.prompts.is_empty() || (self.data.is_none() && (!self.params.is_empty() || self.model.is_some()))
     }
 }
 
@@ -37,7 +39,17 @@ impl PayloadSpec<'_> {
 /// object body.
 pub fn build_body(spec: PayloadSpec<'_>, kind: RouteKind) -> Result<Body, ClientError> {
     let builds = spec.builds();
-    let PayloadSpec { data, prompt, system, params, stream, model, serving } = spec;
+    let PayloadSpec { data, prompts, system, params, stream, model, serving, .. } = spec;
+    if prompts.len() > 1 && kind != RouteKind::Embeddings {
+        return Err(ClientError::Usage(format!(
+            "--prompt is given {} times: several prompts go to an embeddings route (--kind embeddings); a {} route takes one",
+            prompts.len(),
+            match kind {
+                RouteKind::Chat => "chat",
+                _ => "completions",
+            }
+        )));
+    }
     let mut json = match serving {
         Some(mut v) => {
             if !params.is_empty() {
@@ -45,7 +57,13 @@ pub fn build_body(spec: PayloadSpec<'_>, kind: RouteKind) -> Result<Body, Client
             }
             v
         }
-        None if builds => mlflow::build_payload(kind, prompt, system, &params, model),
+        None if builds => {
+            let mut v = mlflow::build_payload(kind, prompts.first().map(String::as_str), system, &params, model);
+            if prompts.len() > 1 {
+                v["input"] = Value::from(prompts.clone());
+            }
+            v
+        }
         None => {
             let body = data.unwrap_or(Body::Empty);
             if !(stream || !params.is_empty() || model.is_some()) {
@@ -104,7 +122,7 @@ mod tests {
 
     #[test]
     fn builds_payloads_and_edits_json_bodies() {
-        let spec = PayloadSpec { prompt: Some("hi"), stream: true, ..Default::default() };
+        let spec = PayloadSpec { prompts: vec!["hi".into()], stream: true, ..Default::default() };
         let Body::Bytes { data, .. } = build_body(spec, RouteKind::Chat).unwrap() else { panic!() };
         assert_eq!(String::from_utf8(data).unwrap(), r#"{"messages":[{"role":"user","content":"hi"}],"stream":true}"#);
         let spec = PayloadSpec {
@@ -119,5 +137,10 @@ mod tests {
         let out = build_request(None, url::Url::parse("http://h/").unwrap(), vec![], &body);
         assert_eq!(out.method, "POST");
         assert_eq!(out.headers, vec![("Content-Type".to_string(), "application/json".to_string())]);
+        let spec = PayloadSpec { prompts: vec!["a".into(), "b".into()], ..Default::default() };
+        let Body::Bytes { data, .. } = build_body(spec, RouteKind::Embeddings).unwrap() else { panic!() };
+        assert_eq!(String::from_utf8(data).unwrap(), r#"{"input":["a","b"]}"#);
+        let spec = PayloadSpec { prompts: vec!["a".into(), "b".into()], ..Default::default() };
+        assert!(matches!(build_body(spec, RouteKind::Chat), Err(ClientError::Usage(_))));
     }
 }

@@ -18,9 +18,11 @@ pub async fn list(
     let url = mlflow::join(base, Gateway::list_path(gateway)).map_err(ClientError::Input)?;
     let v = client.get_json(url, opts).await?;
     let mut routes = mlflow::parse_routes(&v);
-    // The tracking server lists no invocation URL: it follows from the name.
-    for r in routes.iter_mut().filter(|r| r.url.is_empty()) {
-        if let Ok(u) = mlflow::route_url(base, Gateway::default_style(gateway), RouteKind::Chat, &r.name) {
+    // The URL shown is the one `invoke route NAME` calls for this profile (a YAML gateway
+    // lists its legacy `/gateway/NAME/invocations`; the tracking server lists none).
+    for r in routes.iter_mut() {
+        let kind = RouteKind::parse(&r.kind).unwrap_or(RouteKind::Chat);
+        if let Ok(u) = mlflow::route_url(base, Gateway::default_style(gateway), kind, &r.name) {
             r.url = u.path().to_string();
         }
     }

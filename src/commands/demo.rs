@@ -6,8 +6,8 @@
 //!
 //! Secrets: the profiles use `env:` stores (`GWCTL_DEMO_*`), never the user's keyring or config.
 //! Nothing secret is written to disk unless `--keep` asks for `env.sh` (0600, in the 0700
-//! temporary dir, deleted at exit), and no scrypt runs (the `file` store costs about a second
-//! per read, which would make the demo slow). In this process the demo hands the secrets it
+//! temporary dir, deleted at exit), and no passphrase or scrypt key derivation is needed (as
+//! the `file` store would). In this process the demo hands the secrets it
 //! generated to the profiles' store providers directly (`StoreProvider::with_secret`): changing
 //! the process environment is not safe once threads run.
 
@@ -259,7 +259,7 @@ async fn calls(client: &Client, base: &url::Url, scheme: &'static str, rows: &mu
 
     for stream in [false, true] {
         let prompt = format!("Hello through {scheme}");
-        let spec = PayloadSpec { prompt: Some(&prompt), stream, ..PayloadSpec::default() };
+        let spec = PayloadSpec { prompts: vec![prompt.clone()], stream, ..PayloadSpec::default() };
         let body = build_body(spec, RouteKind::Chat)?;
         let url = mlflow::route_url(base, RouteStyle::Endpoints, RouteKind::Chat, "chat").map_err(Error::Input)?;
         let out = build_request(None, url, Vec::new(), &body);
@@ -313,7 +313,7 @@ async fn refusals(
             *last = if *last == b'x' { b'y' } else { b'x' };
         }
         let client = client_for(name, loaded.get(name)?, wrong)?;
-        let spec = PayloadSpec { prompt: Some("Let me in"), ..PayloadSpec::default() };
+        let spec = PayloadSpec { prompts: vec!["Let me in".into()], ..PayloadSpec::default() };
         let body = build_body(spec, RouteKind::Chat)?;
         let url = mlflow::route_url(base, RouteStyle::Endpoints, RouteKind::Chat, "chat").map_err(Error::Input)?;
         let req = build_request(None, url, Vec::new(), &body);

@@ -46,7 +46,12 @@ pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
     } else {
         format!("passphrase from a prompt ({PASSPHRASE_VAR} is not set)")
     };
-    let _ = writeln!(out, "  {:<15} {} ({passphrase})", "file", store::file_store_dir(&cf.dir()).display());
+    let file_dir = store::file_store_dir(&cf.dir());
+    let unlocked = match store::unlocked_for(&file_dir) {
+        Some(left) => format!("; unlocked, {} min left", left.as_secs().div_ceil(60)),
+        None => "; locked (gwctl unlock keeps it open for a while)".into(),
+    };
+    let _ = writeln!(out, "  {:<15} {} ({passphrase}{unlocked})", "file", file_dir.display());
     let _ = writeln!(out, "  {:<15} always available: read at use", "env:VAR");
     let _ = writeln!(out, "  {:<15} always available: run at use", "command:CMD");
     if let Some(default) = KeyringBackend::platform_default() {

@@ -24,15 +24,24 @@ pub fn run(cmd: InvokeCommand, cf: &ConfigFile) -> Result<(), Error> {
             let gateway = resolved.profile().and_then(|p| p.gateway);
             let style = a.style.unwrap_or_else(|| Gateway::default_style(gateway));
             let client = client_for(&resolved, &a.common)?;
+            let asks_kind = matches!(style, RouteStyle::Endpoints | RouteStyle::OpenAi)
+                && (!a.common.prompt.is_empty() || style == RouteStyle::OpenAi);
             let kind = match a.kind {
                 Some(k) => k,
-                None if matches!(style, RouteStyle::Endpoints | RouteStyle::OpenAi)
-                    && (a.common.prompt.is_some() || style == RouteStyle::OpenAi) =>
-                {
+                // --dry-run sends nothing, not even the lookup.
+                None if asks_kind && a.common.dry_run => {
+                    crate::printer::note(format_args!(
+                        "--dry-run: assuming route {:?} is a chat route (pass --kind to choose)",
+                        a.name
+                    ));
+                    RouteKind::Chat
+                }
+                None if asks_kind => {
                     crate::http::block_on(routes::kind(&client, &base, gateway, &a.name))?.unwrap_or(RouteKind::Chat)
                 }
                 None => RouteKind::Chat,
             };
+            check_route_flags(&a.common, kind)?;
             let url = mlflow::route_url(&base, style, kind, &a.name).map_err(Error::Input)?;
             let model = (style == RouteStyle::OpenAi).then_some(a.name.as_str());
             let body = body(&a.common, kind, model, None)?;
@@ -66,6 +75,42 @@ fn client_for(resolved: &Resolved, a: &InvokeArgs) -> Result<Client, Error> {
     Ok(Client::new(resolved.auth(settings), a.network.settings())?)
 }
 
+/// Flags that would be silently ignored are refused instead.
+fn check_route_flags(a: &InvokeArgs, kind: RouteKind) -> Result<(), Error> {
+    if a.prompt.is_empty() && a.data.is_none() && a.param.is_empty() && a.method.is_none() {
+        return Err(Error::Usage(
+            "give --prompt TEXT or -d DATA: a route is called with a body (-X GET to send none)".into(),
+        ));
+    }
+    if a.stream && kind == RouteKind::Embeddings {
+        return Err(Error::Usage("--stream: embeddings routes do not stream; leave it out".into()));
+    }
+    Ok(())
+}
+
+/// `--prompt` values: `@FILE` reads a file, `@-` standard input (as `-d` does).
+fn prompts(a: &InvokeArgs) -> Result<Vec<String>, Error> {
+    a.prompt
+        .iter()
+        .map(|p| {
+            let read = |bytes: std::io::Result<Vec<u8>>, what: &str| -> Result<String, Error> {
+                let bytes = bytes.map_err(|e| Error::io(format!("cannot read --prompt {what}"), e))?;
+                let text =
+                    String::from_utf8(bytes).map_err(|_| Error::Input(format!("--prompt {what}: not UTF-8 text")))?;
+                Ok(text.trim_end_matches(['\r', '\n']).to_string())
+            };
+            match p.strip_prefix('@') {
+                Some("-") => read(crate::util::read_limited_from(std::io::stdin().lock(), PROMPT_LIMIT), "@-"),
+                Some(path) => read(crate::util::read_limited(std::path::Path::new(path), PROMPT_LIMIT), p),
+                None => Ok(p.clone()),
+            }
+        })
+        .collect()
+}
+
+/// The largest prompt read from a file or standard input.
+const PROMPT_LIMIT: u64 = 64 << 20;
+
 /// The body from `-d`, or built from `--prompt`/`--param` (or a serving payload).
 fn body(
     a: &InvokeArgs,
@@ -76,7 +121,8 @@ fn body(
     let params = a.param.iter().map(|p| crate::util::parse_key_value(p, "--param")).collect::<Result<Vec<_>, _>>()?;
     let mut spec = PayloadSpec {
         data: None,
-        prompt: a.prompt.as_deref(),
+        prompts: prompts(a)?,
+        _marker: std::marker::PhantomData,
         system: a.system.as_deref(),
         params,
         stream: a.stream,
@@ -106,6 +152,11 @@ fn call(client: &Client, a: &InvokeArgs, url: url::Url, body: Body) -> Result<()
             bar.set_style(style);
         }
         out.upload_progress = Some(bar);
+    }
+    if a.stream && a.format == Some(crate::cli::BodyFormat::Json) {
+        return Err(Error::Usage(
+            "--stream prints the answer's text as it arrives; --format json is for whole answers (use --stream --raw for the events)".into(),
+        ));
     }
     let show_request = a.dry_run || crate::log::is_verbose();
     let mut on_request = |attempt: u32, method: &str, url: &str, headers: &[(String, String)]| {

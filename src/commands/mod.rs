@@ -34,6 +34,27 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Scaffold(cmd) => scaffold::run(cmd, &config),
         Command::Serve(a) => serve::run(a, &config),
         Command::Demo(a) => demo::run(a),
+        Command::Unlock(a) => {
+            let secs = crate::util::parse_duration_secs(&a.ttl)?;
+            if secs == 0 || secs > 7 * 86_400 {
+                return Err(Error::Input(format!("--ttl {}: give 1 second to 7 days", a.ttl)));
+            }
+            let dir = crate::profile::store::file_store_dir(&config.dir());
+            let passphrase = crate::profile::store::ask_passphrase(false)?;
+            crate::profile::store::unlock(&dir, passphrase, std::time::Duration::from_secs(secs))?;
+            crate::printer::note(format_args!("the file store {} is unlocked for {}", dir.display(), a.ttl));
+            Ok(())
+        }
+        Command::Lock => {
+            let dir = crate::profile::store::file_store_dir(&config.dir());
+            let was = crate::profile::store::lock(&dir)?;
+            crate::printer::note(format_args!(
+                "the file store {} is locked{}",
+                dir.display(),
+                if was { "" } else { " (it was not unlocked)" }
+            ));
+            Ok(())
+        }
         Command::Completions(a) => print(&completion_script(a.shell)),
         Command::Man => {
             let mut out = Vec::new();

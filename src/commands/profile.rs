@@ -276,6 +276,7 @@ fn slot_summary(cf: &ConfigFile, name: &str, p: &Profile, slot: Slot) -> String 
     };
     match store.get(&slot.entry(name)) {
         Ok(s) => mask_stored(&s),
+        Err(StoreError::NotFound { .. }) if slot == Slot::Pending => "none".into(),
         Err(StoreError::NotFound { .. }) => "(missing)".into(),
         Err(e) => format!("(unavailable: {e})"),
     }
@@ -283,6 +284,10 @@ fn slot_summary(cf: &ConfigFile, name: &str, p: &Profile, slot: Slot) -> String 
 
 /// A stored secret, masked; credential JSON shows its key id and the masked secret key.
 fn mask_stored(s: &[u8]) -> String {
+    // Key material is described, never partly shown.
+    if s.trim_ascii_start().starts_with(b"-----BEGIN") {
+        return "**** (PEM key)".into();
+    }
     if s.trim_ascii_start().starts_with(b"{")
         && let Ok(v) = serde_json::from_slice::<serde_json::Value>(s)
     {

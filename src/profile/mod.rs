@@ -350,10 +350,13 @@ pub fn now_rfc3339() -> String {
 }
 
 /// Shows the end of a secret only when it is long enough not to give much away.
+/// The form is fixed: `****` and at most four visible, printable characters, never a line
+/// break or a padding character of an encoding.
 pub fn mask(secret: &[u8]) -> String {
-    if secret.len() >= 16 {
-        let tail = String::from_utf8_lossy(&secret[secret.len() - 4..]).into_owned();
-        format!("****{tail}")
+    let trimmed = secret.trim_ascii_end();
+    let tail = &trimmed[trimmed.len().saturating_sub(4)..];
+    if trimmed.len() >= 16 && tail.iter().all(|b| b.is_ascii_alphanumeric()) {
+        format!("****{}", String::from_utf8_lossy(tail))
     } else {
         "****".to_string()
     }
@@ -377,5 +380,7 @@ mod tests {
     fn masking() {
         assert_eq!(mask(b"short"), "****");
         assert_eq!(mask(b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), "****EKEY");
+        assert_eq!(mask(b"c2VjcmV0LXNlY3JldC1zZWNyZXRzZWNyZXRzZWNyZXQ=\n"), "****");
+        assert_eq!(mask(b"-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n"), "****");
     }
 }

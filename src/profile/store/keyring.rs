@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 use zeroize::Zeroizing;
 
-use super::{KEYRING_SERVICE, Secret, SecretStore, StoreError, StoreSpec, keyring_timeout};
+use super::{KEYRING_SERVICE, Secret, SecretStore, StoreError, StoreSpec, check_entry, keyring_timeout};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyringBackend {
@@ -157,15 +157,18 @@ impl SecretStore for KeyringStore {
     }
 
     fn get(&self, profile: &str) -> Result<Secret, StoreError> {
+        check_entry(profile)?;
         self.call(|e| e.get_secret().map(Zeroizing::new), profile)
     }
 
     fn set(&self, profile: &str, secret: &[u8]) -> Result<(), StoreError> {
+        check_entry(profile)?;
         let secret = Zeroizing::new(secret.to_vec());
         self.call(move |e| e.set_secret(&secret), profile)
     }
 
     fn delete(&self, profile: &str) -> Result<bool, StoreError> {
+        check_entry(profile)?;
         match self.call(|e| e.delete_credential(), profile) {
             Ok(()) => Ok(true),
             Err(StoreError::NotFound { .. }) => Ok(false),
@@ -174,7 +177,8 @@ impl SecretStore for KeyringStore {
     }
 
     /// Writes, reads back and deletes a probe entry: only a real write proves the store
-    /// answers (opening a Secret Service store succeeds even with no unlocked keyring).
+    /// answers (opening a Secret Service store succeeds even with no unlocked keyring). Its
+    /// entry starts with `.`, which no profile name can, so it never touches a profile's.
     fn probe(&self) -> Result<Duration, StoreError> {
         let start = Instant::now();
         self.call(
@@ -188,7 +192,7 @@ impl SecretStore for KeyringStore {
                     Err(KeyringError::BadStoreFormat("probe read back differs".into()))
                 }
             },
-            "gwctl-probe",
+            ".gwctl-probe",
         )?;
         Ok(start.elapsed())
     }

@@ -10,23 +10,30 @@
 //! | `file` | an age-encrypted file per profile, passphrase from a prompt or `GWCTL_FILE_PASSPHRASE` | yes |
 //! | `env:VAR` | the environment variable `VAR`, read at use | no |
 //! | `command:CMD` | what `CMD` prints (like AWS `credential_process`, `pass`, `op read`) | no |
+//!
+//! Entry names (a profile name, or `NAME#pending` / `NAME#previous` for rotation slots) are
+//! checked by every store ([`check_entry`]): nothing that could leave the store's directory
+//! or collide with another entry or the store's own files.
 
-mod codes;
 mod command;
 mod env;
 mod file;
 mod keyring;
+pub mod private_file;
+#[cfg(target_os = "linux")]
+mod session;
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-pub use command::CommandStore;
+pub use command::{COMMAND_TIMEOUT_VAR, CommandStore, MAX_OUTPUT, command_timeout};
 pub use env::EnvStore;
-pub use file::{FileStore, PASSPHRASE_VAR};
+pub use file::{DEFAULT_UNLOCK_TTL, FileStore, PASSPHRASE_VAR, ask_passphrase, lock, unlock, unlocked_for};
 pub use keyring::{KeyringBackend, KeyringStore};
 
 /// The secret bytes, wiped from memory when dropped.
@@ -44,6 +51,58 @@ pub fn keyring_timeout() -> Duration {
         .filter(|s| *s > 0.0 && s.is_finite())
         .map(Duration::from_secs_f64)
         .unwrap_or(Duration::from_secs(10))
+}
+
+/// The largest secret a store reads or writes (1 MiB): bounds memory on any input.
+pub const MAX_SECRET: usize = 1 << 20;
+
+/// Checks a store entry name: a profile name (not empty, at most 128 bytes, not starting
+/// with `.`, no `/`, `\\`, `#` or control character such as NUL), optionally followed by
+/// `#pending` or `#previous` (the rotation slots, see `profile::Slot`). Stores check it
+/// themselves, even though profile names are checked when the config is loaded, so no name
+/// can reach outside the store's directory or collide with a slot or the store's own files.
+pub fn check_entry(entry: &str) -> Result<(), StoreError> {
+    let base = entry.strip_suffix("#pending").or_else(|| entry.strip_suffix("#previous")).unwrap_or(entry);
+    let ok = !base.is_empty()
+        && base.len() <= 128
+        && !base.starts_with('.')
+        && !base.chars().any(|c| matches!(c, '/' | '\\' | '#') || c.is_control());
+    if ok { Ok(()) } else { Err(StoreError::BadEntry(entry.chars().take(64).collect())) }
+}
+
+/// Reads at most `cap` bytes into wiped memory; `Ok(None)` when there is more.
+pub(crate) fn read_capped(mut r: impl Read, cap: usize) -> std::io::Result<Option<Secret>> {
+    let mut out: Secret = Zeroizing::new(Vec::with_capacity(cap.min(4096)));
+    let mut chunk = Zeroizing::new([0u8; 8192]);
+    loop {
+        let n = match r.read(&mut chunk[..]) {
+            Ok(0) => return Ok(Some(out)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if out.len() + n > cap {
+            return Ok(None);
+        }
+        if out.capacity() < out.len() + n {
+            // Grow by hand so the old buffer is wiped, not just freed.
+            let mut bigger = Zeroizing::new(Vec::with_capacity((out.capacity() * 2).max(out.len() + n).min(cap)));
+            bigger.extend_from_slice(&out);
+            out = bigger;
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// Text from outside (a helper's stderr, a command line) as one short printable line.
+pub(crate) fn one_line(s: &str, max_chars: usize) -> String {
+    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let words = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.chars().count() > max_chars {
+        format!("{}…", words.chars().take(max_chars).collect::<String>())
+    } else {
+        words
+    }
 }
 
 /// Which store a profile uses, as written in the config file and given to `--store`.
@@ -129,8 +188,23 @@ pub enum StoreError {
     ReadOnly { store: String, hint: String },
     #[error("wrong passphrase for the file store ({path})")]
     WrongPassphrase { path: String },
+    #[error(
+        "invalid secret entry name {0:?}: a profile name cannot be empty, start with '.', or hold '/', '\\', '#' or control characters"
+    )]
+    BadEntry(String),
     #[error("{0}")]
     Failed(String),
+}
+
+impl StoreError {
+    /// The exit code this failure stands for: a bad `--store` or a write to a read-only
+    /// store is a usage error (2); every other store failure is 6.
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        match self {
+            StoreError::BadSpec(_) | StoreError::ReadOnly { .. } => crate::exit::ExitCode::Usage,
+            _ => crate::exit::ExitCode::Store,
+        }
+    }
 }
 
 /// One place secrets live.
@@ -205,5 +279,44 @@ mod tests {
         for bad in ["", "env:", "env:A-B", "command: ", "vault"] {
             assert!(bad.parse::<StoreSpec>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn entry_names_cannot_escape_or_collide() {
+        for ok in ["prod", "a.b_c-d", "p#pending", "p#previous", "x..y", "ünï"] {
+            check_entry(ok).unwrap();
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/b",
+            "/etc/passwd",
+            "a\\b",
+            "a\0b",
+            "a\nb",
+            ".identity",
+            ".recipient",
+            "#pending",
+            "a#b",
+            "a#pending#pending",
+            "a#current",
+            &"x".repeat(129),
+        ] {
+            let e = check_entry(bad).unwrap_err();
+            assert_eq!(e.to_string().lines().count(), 1, "{e}");
+            assert_eq!(e.exit_code(), crate::exit::ExitCode::Store);
+        }
+    }
+
+    #[test]
+    fn capped_reads() {
+        assert_eq!(read_capped(&b"abc"[..], 3).unwrap().unwrap().as_slice(), b"abc");
+        assert!(read_capped(&b"abcd"[..], 3).unwrap().is_none());
+        let big = vec![7u8; 100_000];
+        assert_eq!(read_capped(&big[..], 100_000).unwrap().unwrap().len(), 100_000);
+        assert_eq!(one_line("a\x1b[2J\n b\tc", 100), "a [2J b c");
+        assert_eq!(one_line("abcdef", 3), "abc…");
     }
 }
