@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
             [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the file store for a while: the passphrase is asked once, then calls need none')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Forget the unlocked file-store key now')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a profile''s current access token (OAuth2: cached or refreshed; JWT: freshly minted)')
@@ -709,6 +711,41 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;scaffold;help;help' {
             break
         }
+        'gwctl;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0: a free port); a non-loopback address needs --allow-remote')
+            [CompletionResult]::new('--accept', '--accept', [CompletionResultType]::ParameterName, 'Accept requests signed with this profile''s credentials (repeatable)')
+            [CompletionResult]::new('--htpasswd', '--htpasswd', [CompletionResultType]::ParameterName, 'Accept Basic users from this htpasswd file (bcrypt entries, as `gwctl scaffold nginx` writes)')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'Accept JWTs signed by a key of this JWKS (a file or an http(s) URL, read at start)')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'With --jwks: the iss the tokens must carry')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'With --jwks: an aud the tokens must carry (repeatable: any of them)')
+            [CompletionResult]::new('--gateway-config', '--gateway-config', [CompletionResultType]::ParameterName, 'Serve the endpoints of this MLflow gateway config (answered by the echo model)')
+            [CompletionResult]::new('--upstream', '--upstream', [CompletionResultType]::ParameterName, 'Forward verified requests to this gateway (the client''s auth headers removed)')
+            [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Inject faults: 429:RATE (with Retry-After), 500:RATE, cut:RATE (a stream cut mid-event); RATE 0-1 (repeatable)')
+            [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Delay every answer, e.g. 50ms, 1s')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the faults (the same seed gives the same sequence)')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Append the request log to this file [default: standard error]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'Allow a --listen address other hosts can reach')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Put the server''s canonical request and string to sign in refusals and the log')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gwctl;demo' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Leave the server running and print the environment to try commands by hand (Ctrl-C stops)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'gwctl;unlock' {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the file store stays unlocked (kept in the kernel session keyring until then)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
@@ -799,6 +836,8 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)')
             [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'List or show the routes (endpoints) of an MLflow gateway')
             [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Generate the gateway side: configs the real tools accept')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the file store for a while: the passphrase is asked once, then calls need none')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Forget the unlocked file-store key now')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a profile''s current access token (OAuth2: cached or refreshed; JWT: freshly minted)')
@@ -900,6 +939,12 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;help;scaffold;nginx' {
+            break
+        }
+        'gwctl;help;serve' {
+            break
+        }
+        'gwctl;help;demo' {
             break
         }
         'gwctl;help;unlock' {

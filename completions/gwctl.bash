@@ -22,6 +22,9 @@ _gwctl() {
             gwctl,credential-process)
                 cmd="gwctl__subcmd__credential__subcmd__process"
                 ;;
+            gwctl,demo)
+                cmd="gwctl__subcmd__demo"
+                ;;
             gwctl,doctor)
                 cmd="gwctl__subcmd__doctor"
                 ;;
@@ -52,6 +55,9 @@ _gwctl() {
             gwctl,scaffold)
                 cmd="gwctl__subcmd__scaffold"
                 ;;
+            gwctl,serve)
+                cmd="gwctl__subcmd__serve"
+                ;;
             gwctl,sign)
                 cmd="gwctl__subcmd__sign"
                 ;;
@@ -66,6 +72,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help,credential-process)
                 cmd="gwctl__subcmd__help__subcmd__credential__subcmd__process"
+                ;;
+            gwctl__subcmd__help,demo)
+                cmd="gwctl__subcmd__help__subcmd__demo"
                 ;;
             gwctl__subcmd__help,doctor)
                 cmd="gwctl__subcmd__help__subcmd__doctor"
@@ -96,6 +105,9 @@ _gwctl() {
                 ;;
             gwctl__subcmd__help,scaffold)
                 cmd="gwctl__subcmd__help__subcmd__scaffold"
+                ;;
+            gwctl__subcmd__help,serve)
+                cmd="gwctl__subcmd__help__subcmd__serve"
                 ;;
             gwctl__subcmd__help,sign)
                 cmd="gwctl__subcmd__help__subcmd__sign"
@@ -314,7 +326,7 @@ _gwctl() {
 
     case "${cmd}" in
         gwctl)
-            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help"
+            opts="-v -h -V --config --verbose --help --version sign profile doctor keys invoke routes scaffold serve demo unlock lock token credential-process exec completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +376,24 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__demo)
+            opts="-v -h -V --keep --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -428,7 +458,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help)
-            opts="sign profile doctor keys invoke routes scaffold unlock lock token credential-process exec completions man help"
+            opts="sign profile doctor keys invoke routes scaffold serve demo unlock lock token credential-process exec completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,6 +486,20 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__help__subcmd__credential__subcmd__process)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -850,6 +894,20 @@ _gwctl() {
         gwctl__subcmd__help__subcmd__scaffold__subcmd__nginx)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2553,6 +2611,72 @@ _gwctl() {
                     return 0
                     ;;
                 --htpasswd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gwctl__subcmd__serve)
+            opts="-v -h -V --listen --allow-remote --accept --htpasswd --jwks --issuer --audience --gateway-config --upstream --fault --latency --seed --explain --log --config --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htpasswd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upstream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

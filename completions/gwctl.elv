@@ -32,6 +32,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
             cand scaffold 'Generate the gateway side: configs the real tools accept'
+            cand serve 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
+            cand demo 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
             cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
             cand lock 'Forget the unlocked file-store key now'
             cand token 'Print a profile''s current access token (OAuth2: cached or refreshed; JWT: freshly minted)'
@@ -649,6 +651,39 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         }
         &'gwctl;scaffold;help;help'= {
         }
+        &'gwctl;serve'= {
+            cand --listen 'Address to listen on (port 0: a free port); a non-loopback address needs --allow-remote'
+            cand --accept 'Accept requests signed with this profile''s credentials (repeatable)'
+            cand --htpasswd 'Accept Basic users from this htpasswd file (bcrypt entries, as `gwctl scaffold nginx` writes)'
+            cand --jwks 'Accept JWTs signed by a key of this JWKS (a file or an http(s) URL, read at start)'
+            cand --issuer 'With --jwks: the iss the tokens must carry'
+            cand --audience 'With --jwks: an aud the tokens must carry (repeatable: any of them)'
+            cand --gateway-config 'Serve the endpoints of this MLflow gateway config (answered by the echo model)'
+            cand --upstream 'Forward verified requests to this gateway (the client''s auth headers removed)'
+            cand --fault 'Inject faults: 429:RATE (with Retry-After), 500:RATE, cut:RATE (a stream cut mid-event); RATE 0-1 (repeatable)'
+            cand --latency 'Delay every answer, e.g. 50ms, 1s'
+            cand --seed 'Seed for the faults (the same seed gives the same sequence)'
+            cand --log 'Append the request log to this file [default: standard error]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --allow-remote 'Allow a --listen address other hosts can reach'
+            cand --explain 'Put the server''s canonical request and string to sign in refusals and the log'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gwctl;demo'= {
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --keep 'Leave the server running and print the environment to try commands by hand (Ctrl-C stops)'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gwctl;unlock'= {
             cand --ttl 'How long the file store stays unlocked (kept in the kernel session keyring until then)'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
@@ -732,6 +767,8 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand invoke 'Call a gateway route or a model endpoint, signed, and print the answer (streaming live)'
             cand routes 'List or show the routes (endpoints) of an MLflow gateway'
             cand scaffold 'Generate the gateway side: configs the real tools accept'
+            cand serve 'Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)'
+            cand demo 'Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each'
             cand unlock 'Unlock the file store for a while: the passphrase is asked once, then calls need none'
             cand lock 'Forget the unlocked file-store key now'
             cand token 'Print a profile''s current access token (OAuth2: cached or refreshed; JWT: freshly minted)'
@@ -808,6 +845,10 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;scaffold;aws-apigw'= {
         }
         &'gwctl;help;scaffold;nginx'= {
+        }
+        &'gwctl;help;serve'= {
+        }
+        &'gwctl;help;demo'= {
         }
         &'gwctl;help;unlock'= {
         }

@@ -73,6 +73,12 @@ pub enum Command {
         after_help = "Examples:\n  gwctl scaffold mlflow --endpoint chat:chat:openai:gpt-4o-mini -o config.yaml\n  gwctl scaffold nginx --backend http://127.0.0.1:5000 --from-profile dev -o /etc/nginx/conf.d/mlflow.conf"
     )]
     Scaffold(ScaffoldCommand),
+    /// Run a local gateway that verifies every scheme (MLflow gateway API, echo model or --upstream)
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+    /// Show the main job with nothing installed: a local gateway, one profile per scheme, calls through each
+    #[command(after_help = DEMO_EXAMPLES)]
+    Demo(DemoArgs),
     /// Unlock the file store for a while: the passphrase is asked once, then calls need none
     #[command(
         after_help = "Examples:\n  gwctl unlock            # 15 minutes\n  gwctl unlock --ttl 1h && gwctl invoke batch rows.jsonl -o out.jsonl"
@@ -1327,4 +1333,87 @@ pub struct ScaffoldNginxArgs {
     /// Overwrite existing files
     #[arg(long)]
     pub force: bool,
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  # accept two profiles' credentials, answer with the echo model
+  gwctl serve --listen 127.0.0.1:8080 --accept dev --accept aws
+  # JWTs from a published JWKS, Basic users from an htpasswd file, with faults
+  gwctl keys jwks --profile signer > jwks.json
+  gwctl serve --jwks jwks.json --issuer me --audience gateway --htpasswd users.htpasswd --fault 429:0.1 --latency 50ms
+  # verify, then forward to a real MLflow gateway (its own auth headers removed)
+  gwctl serve --accept dev --upstream http://127.0.0.1:5000 --explain --log serve.log";
+
+/// `gwctl serve`: a local verifying gateway.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: a free port); a non-loopback address needs --allow-remote
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// Allow a --listen address other hosts can reach
+    #[arg(long)]
+    pub allow_remote: bool,
+
+    /// Accept requests signed with this profile's credentials (repeatable)
+    #[arg(long = "accept", value_name = "PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub accept: Vec<String>,
+
+    /// Accept Basic users from this htpasswd file (bcrypt entries, as `gwctl scaffold nginx` writes)
+    #[arg(long, value_name = "FILE")]
+    pub htpasswd: Option<PathBuf>,
+
+    /// Accept JWTs signed by a key of this JWKS (a file or an http(s) URL, read at start)
+    #[arg(long, value_name = "FILE|URL", requires_all = ["issuer", "audience"])]
+    pub jwks: Option<String>,
+
+    /// With --jwks: the iss the tokens must carry
+    #[arg(long, value_name = "ISS", requires = "jwks")]
+    pub issuer: Option<String>,
+
+    /// With --jwks: an aud the tokens must carry (repeatable: any of them)
+    #[arg(long, value_name = "AUD", requires = "jwks")]
+    pub audience: Vec<String>,
+
+    /// Serve the endpoints of this MLflow gateway config (answered by the echo model)
+    #[arg(long, value_name = "GATEWAY.yaml", conflicts_with = "upstream")]
+    pub gateway_config: Option<PathBuf>,
+
+    /// Forward verified requests to this gateway (the client's auth headers removed)
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+
+    /// Inject faults: 429:RATE (with Retry-After), 500:RATE, cut:RATE (a stream cut mid-event); RATE 0-1 (repeatable)
+    #[arg(long = "fault", value_name = "KIND:RATE")]
+    pub faults: Vec<String>,
+
+    /// Delay every answer, e.g. 50ms, 1s
+    #[arg(long, value_name = "DURATION")]
+    pub latency: Option<String>,
+
+    /// Seed for the faults (the same seed gives the same sequence)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+
+    /// Put the server's canonical request and string to sign in refusals and the log
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Append the request log to this file [default: standard error]
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+const DEMO_EXAMPLES: &str = "\
+Examples:
+  gwctl demo
+  gwctl demo --keep      # leave the server running and try commands by hand";
+
+/// `gwctl demo`: serve in-process, one profile per scheme, calls through each.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Leave the server running and print the environment to try commands by hand (Ctrl-C stops)
+    #[arg(long)]
+    pub keep: bool,
 }

@@ -13,6 +13,7 @@ use crate::ops::OpsError;
 use crate::profile::ProfileError;
 use crate::profile::store::StoreError;
 use crate::request::RequestError;
+use crate::serve::ServeError;
 use crate::signing::SigningError;
 use crate::util::ValueError;
 
@@ -62,6 +63,8 @@ pub enum Error {
     Ops(#[from] OpsError),
     #[error(transparent)]
     Scaffold(#[from] crate::scaffold::ScaffoldError),
+    #[error(transparent)]
+    Serve(#[from] ServeError),
 }
 
 impl Error {
@@ -89,6 +92,7 @@ impl Error {
             Error::Keys(e) => e.exit_code(),
             Error::Ops(e) => e.exit_code(),
             Error::Scaffold(e) => e.exit_code(),
+            Error::Serve(e) => e.exit_code(),
         }
     }
 }

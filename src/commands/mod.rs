@@ -1,12 +1,14 @@
 //! One file per subcommand: thin glue between the CLI and the library. Each resolves its
 //! flags into settings, calls the operation, and prints through [`crate::printer`].
 
+pub mod demo;
 pub mod doctor;
 pub mod invoke;
 pub mod keys;
 pub mod profile;
 pub mod routes;
 pub mod scaffold;
+pub mod serve;
 pub mod sign;
 pub mod token;
 
@@ -33,6 +35,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Invoke(cmd) => invoke::run(cmd, &config),
         Command::Routes(cmd) => routes::run(cmd, &config),
         Command::Scaffold(cmd) => scaffold::run(cmd, &config),
+        Command::Serve(a) => serve::run(a, &config),
+        Command::Demo(a) => demo::run(a),
         Command::Unlock(a) => {
             let secs = crate::util::parse_duration_secs(&a.ttl)?;
             if secs == 0 || secs > 7 * 86_400 {
