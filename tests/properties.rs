@@ -350,7 +350,10 @@ fn yaml_reader_and_scaffold_check_never_panic() {
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 0..12 {
         let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
-        bomb.push_str(&format!("b{i}: &b{i} [{p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}]\n", p = format!("*{prev}")));
+        bomb.push_str(&format!(
+            "b{i}: &b{i} [{p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}]\n",
+            p = format!("*{prev}")
+        ));
     }
     let _ = gwctl::scaffold::mlflow::check(&bomb);
 }
@@ -390,7 +393,9 @@ fn config_loader_never_panics_and_errors_are_one_line() {
                 let names = ["../../../../tmp/evil", "a#pending", "ok", "", "é", ".", "a/b", "\u{1b}[2J", "x\ny"];
                 format!("[profiles.{:?}]\nauth = \"bearer\"\nstore = \"file\"\n", rng.pick(&names))
             }
-            _ => rng.text(&["[", "]", "profiles", ".", "\"", "=", "\n", "x", "auth", "store", "'''", "#", "{", "}"], 40),
+            _ => {
+                rng.text(&["[", "]", "profiles", ".", "\"", "=", "\n", "x", "auth", "store", "'''", "#", "{", "}"], 40)
+            }
         };
         if let Err(e) = gwctl::profile::config::parse(&text, path) {
             let e = e.to_string();
@@ -407,7 +412,8 @@ fn config_loader_never_panics_and_errors_are_one_line() {
 #[test]
 fn durations_and_claims_never_panic() {
     property("durations", 0xD0_0001, |rng| {
-        let s = rng.text(&["1", "9", "0", "18446744073709551615", "d", "h", "m", "s", " ", "-", ".", "e", "inf", "é"], 8);
+        let s =
+            rng.text(&["1", "9", "0", "18446744073709551615", "d", "h", "m", "s", " ", "-", ".", "e", "inf", "é"], 8);
         if let Ok(n) = gwctl::util::parse_duration_secs(&s) {
             let _ = n;
         }
@@ -461,7 +467,8 @@ fn redaction_never_lets_the_secret_through() {
     property("redaction", 0x2E_0001, |rng| {
         use base64::Engine as _;
         let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-        let jwt = format!("eyJ{}.{}.{}", b64("hbGciOiJIUzI1NiJ9"), b64(SECRET), rng.text(&["a", "B", "-", "_", "0"], 20));
+        let jwt =
+            format!("eyJ{}.{}.{}", b64("hbGciOiJIUzI1NiJ9"), b64(SECRET), rng.text(&["a", "B", "-", "_", "0"], 20));
         // Header values: the secret-bearing headers are masked whatever the case and form.
         let name = rng.pick(&["Authorization", "authorization", "X-Amz-Security-Token", "x-api-key", "Cookie"]);
         let value = match *name {
@@ -481,7 +488,8 @@ fn redaction_never_lets_the_secret_through() {
         assert!(!gwctl::redact::header_value("X-Other", &s).contains(&jwt));
         // Presigned URLs.
         let key = rng.pick(&["X-Amz-Signature", "x-amz-signature", "X-Amz-Security-Token"]);
-        let u = format!("https://h/p?{}{key}={SECRET}&{}", rng.text(&["a=1&", "b=&", "&"], 3), rng.text(&["c=2", "&"], 2));
+        let u =
+            format!("https://h/p?{}{key}={SECRET}&{}", rng.text(&["a=1&", "b=&", "&"], 3), rng.text(&["c=2", "&"], 2));
         assert!(!gwctl::redact::url(&u).contains(SECRET), "{u}");
         let u = format!("https://h/p?token={jwt}");
         assert!(!gwctl::redact::url(&u).contains(&jwt), "{u}");
