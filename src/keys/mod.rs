@@ -145,6 +145,15 @@ pub fn jwks(cf: &ConfigFile, name: &str) -> Result<serde_json::Value, KeysError>
             Err(e) => return Err(e.into()),
         };
         keys.push(jwt::public_jwk(alg, &jwt::JwtKey::parse(&pending)?, r.pending_key_id.as_deref())?);
+        // The kid is dropped when the rotation starts, so tokens name the thumbprint of the
+        // key the current slot holds (old or new): publish that one too.
+        if jp.kid.is_none() {
+            let current = store.get(&Slot::Current.entry(name))?;
+            let jwk = jwt::public_jwk(alg, &jwt::JwtKey::parse(&current)?, None)?;
+            if !keys.contains(&jwk) {
+                keys.push(jwk);
+            }
+        }
     } else {
         let provider = StoreProvider::new(name, p.auth.clone(), p.store.clone(), cf.dir());
         let credential = crate::http::block_on(provider.provide())??;
@@ -156,8 +165,15 @@ pub fn jwks(cf: &ConfigFile, name: &str) -> Result<serde_json::Value, KeysError>
     if let Some(prev) = p.rotation.as_ref().and_then(|r| r.previous_jwk.as_ref()) {
         let jwk: serde_json::Value = serde_json::from_str(prev)
             .map_err(|e| KeysError::Input(format!("profile {name:?}: the previous key's JWK does not parse ({e})")))?;
-        if !keys.contains(&jwk) {
-            keys.push(jwk);
+        // One JWK, or (since kids are thumbprints) the old key under each kid it signed with.
+        let jwks = match jwk {
+            serde_json::Value::Array(many) => many,
+            one => vec![one],
+        };
+        for jwk in jwks {
+            if !keys.contains(&jwk) {
+                keys.push(jwk);
+            }
         }
     }
     Ok(serde_json::json!({ "keys": keys }))

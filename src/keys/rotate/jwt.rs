@@ -1,5 +1,11 @@
-//! JWT key pairs: a new key with a new kid signs at once; the previous public key stays in the
-//! JWKS until `--finish`.
+//! JWT key pairs: a new key signs at once; the previous public key stays in the JWKS until
+//! `--finish`.
+//!
+//! The new key's kid is not a second record written next to it: it is derived from the key
+//! (its RFC 7638 thumbprint, what the signer uses when the profile names no kid). The first
+//! config write of a rotation drops a configured kid, so from then on every token's kid follows
+//! whichever key the current slot holds, and a kill between any two writes leaves tokens that
+//! the JWKS verifies (the old key is published under its configured kid and its thumbprint).
 
 use super::*;
 
@@ -21,11 +27,22 @@ impl Rotator<'_> {
             Some(other) => return Err(self.foreign_step(other)),
         }
         let current = self.jwt_of(p, self.get(Slot::Current)?)?;
-        let old_kid = p.jwt().and_then(|j| j.kid.clone());
-        let previous_jwk = sjwt::public_jwk(alg, &current, old_kid.as_deref())?;
-        let (secret, kid, _) = self.new_gateway_secret(p)?;
+        let old_thumbprint = current.thumbprint(alg)?;
+        let old_kid = p.jwt().and_then(|j| j.kid.clone()).or_else(|| old_thumbprint.clone());
+        // The old key under its configured kid (tokens minted before the rotation) and under its
+        // thumbprint (tokens minted after the kid was dropped, before the new key took over).
+        let mut previous = vec![sjwt::public_jwk(alg, &current, old_kid.as_deref())?];
+        if old_kid != old_thumbprint {
+            previous.push(sjwt::public_jwk(alg, &current, None)?);
+        }
+        let previous_jwk = serde_json::Value::Array(previous);
+        let (secret, _, _) = self.new_gateway_secret(p)?;
         let key = sjwt::JwtKey::parse(&secret)?;
-        sjwt::public_jwk(alg, &key, kid.as_deref())?; // the new key must be usable for alg
+        sjwt::public_jwk(alg, &key, None)?; // the new key must be usable for alg
+        let kid = key.thumbprint(alg)?;
+        if kid == old_thumbprint {
+            return Err(KeysError::Input("the new key is the current one".into()));
+        }
         if self.opts.dry_run {
             return Ok(said(format!(
                 "would make a new {alg:?} key with kid {}, sign with it, and keep publishing the old key{} until --finish",
@@ -44,14 +61,17 @@ impl Rotator<'_> {
                 previous_jwk: Some(previous_jwk.to_string()),
                 keep_old: false,
                 generated: true,
-            })
+            });
+            // From here the kid is the key's thumbprint: whatever key the current slot holds,
+            // its tokens name the kid the JWKS publishes it under.
+            set_kid(&mut p.auth, None);
         })?;
         failpoint("after-store-pending");
         step(&self.name, format_args!("made a new {alg:?} key, kid {}", kid.as_deref().unwrap_or("?")));
         self.jwt_switch()
     }
 
-    /// Makes the pending key current, together with its kid.
+    /// Makes the pending key current (one write: the kid is derived from the key).
     pub(super) fn jwt_switch(&self) -> Result<Report, KeysError> {
         let p = self.profile()?;
         let Some(r) = p.rotation.clone() else {
@@ -63,7 +83,7 @@ impl Rotator<'_> {
         failpoint("after-switch");
         let kid = r.pending_key_id.clone();
         self.update(|p| {
-            set_kid(&mut p.auth, kid.clone());
+            set_kid(&mut p.auth, None);
             p.key_created = Some(now_rfc3339());
             set_step(p, RotationStep::Overlap, |_| {});
         })?;
