@@ -930,8 +930,6 @@ fn item17_hand_written_comments_survive_profile_add_and_edit() {
 }
 
 #[test]
-#[ignore = "bug in src/commands/scaffold.rs (run_check reads the file with std::fs::read_to_string, unbounded; \
-            scaffold::read_config/mlflow::check_file is the bounded reader): scaffold check /dev/zero runs out of memory"]
 fn item07_scaffold_check_of_dev_zero_is_a_size_error() {
     let sb = Sandbox::new();
     let (code, _, _, err, secs) = run_counting(limited(&sb, LIMIT_KIB, &["scaffold", "check", "/dev/zero"]));
@@ -942,8 +940,6 @@ fn item07_scaffold_check_of_dev_zero_is_a_size_error() {
 }
 
 #[test]
-#[ignore = "bug in src/http/mod.rs: reqwest::Certificate::from_pem_bundle returns Ok(empty) for a file with no PEM \
-            block, so --cacert /etc/hostname is accepted (exit 8 at connect instead of 3)"]
 fn item27_a_cacert_file_without_a_certificate_is_refused() {
     let sb = Sandbox::new();
     let hostname = sb.dir.path().join("hostname");

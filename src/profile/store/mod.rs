@@ -11,7 +11,8 @@
 //! | `env:VAR` | the environment variable `VAR`, read at use | no |
 //! | `command:CMD` | what `CMD` prints (like AWS `credential_process`, `pass`, `op read`) | no |
 //!
-//! Entry names (a profile name, or `NAME#pending` / `NAME#previous` for rotation slots) are
+//! Entry names (a profile name, or `NAME#pending` / `NAME#previous` for rotation slots, or
+//! `NAME#token` for a cached token) are
 //! checked by every store ([`check_entry`]): nothing that could leave the store's directory
 //! or collide with another entry or the store's own files.
 
@@ -58,11 +59,15 @@ pub const MAX_SECRET: usize = 1 << 20;
 
 /// Checks a store entry name: a profile name (not empty, at most 128 bytes, not starting
 /// with `.`, no `/`, `\\`, `#` or control character such as NUL), optionally followed by
-/// `#pending` or `#previous` (the rotation slots, see `profile::Slot`). Stores check it
+/// `#pending`, `#previous` (the rotation slots) or `#token` (a cached token), see `profile::Slot`. Stores check it
 /// themselves, even though profile names are checked when the config is loaded, so no name
 /// can reach outside the store's directory or collide with a slot or the store's own files.
 pub fn check_entry(entry: &str) -> Result<(), StoreError> {
-    let base = entry.strip_suffix("#pending").or_else(|| entry.strip_suffix("#previous")).unwrap_or(entry);
+    let base = entry
+        .strip_suffix("#pending")
+        .or_else(|| entry.strip_suffix("#previous"))
+        .or_else(|| entry.strip_suffix("#token"))
+        .unwrap_or(entry);
     let ok = !base.is_empty()
         && base.len() <= 128
         && !base.starts_with('.')
@@ -283,7 +288,7 @@ mod tests {
 
     #[test]
     fn entry_names_cannot_escape_or_collide() {
-        for ok in ["prod", "a.b_c-d", "p#pending", "p#previous", "x..y", "ünï"] {
+        for ok in ["prod", "a.b_c-d", "p#pending", "p#previous", "p#token", "x..y", "ünï"] {
             check_entry(ok).unwrap();
         }
         for bad in [
