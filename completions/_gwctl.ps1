@@ -407,6 +407,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -512,9 +513,63 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'gwctl;invoke;batch' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where results go (OpenAI batch output format); also the journal a re-run resumes from [default: standard output, no resume]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where results go (OpenAI batch output format); also the journal a re-run resumes from [default: standard output, no resume]')
+            [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'Where failed lines go [default: the output file, as OpenAI does]')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Default target for lines without url: a route of the profile''s gateway')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Default target for lines without url: an endpoint URL (a path joins the profile''s url)')
+            [CompletionResult]::new('--style', '--style', [CompletionResultType]::ParameterName, 'With --route: the URL form (as on invoke route)')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'With --route: what the route does, for prompt lines [default: chat]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL, overriding the profile''s (line urls that are paths join it)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with every request)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with every request)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at most')
+            [CompletionResult]::new('--rpm', '--rpm', [CompletionResultType]::ParameterName, 'Client-side limit: requests per minute')
+            [CompletionResult]::new('--tpm', '--tpm', [CompletionResultType]::ParameterName, 'Client-side limit: tokens per minute (estimated, corrected from usage)')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per line, the first included (connection errors, 429, 5xx are retried)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Only the lines whose custom_id hashes (FNV-1a 64) to K modulo N')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Only the first N lines (of the shard)')
+            [CompletionResult]::new('--summary-json', '--summary-json', [CompletionResultType]::ParameterName, 'Write the summary as JSON to FILE')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the response headers (0: no limit)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the connection')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds a response body (a stream) may pause between two pieces (0: no limit)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'The sub claim')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The aud claim (repeatable: several make an array)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'The kid header')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
+            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Resume from the output file (also the default when it exists): ids already written are skipped')
+            [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Record invalid lines in the errors file instead of refusing the input')
+            [CompletionResult]::new('--no-aimd', '--no-aimd', [CompletionResultType]::ParameterName, 'Do not adapt the concurrency to 429s and rate-limit headers')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Validate the whole input, sign and print the first requests (secrets redacted); send nothing')
+            [CompletionResult]::new('--retry-all', '--retry-all', [CompletionResultType]::ParameterName, 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (prints a warning)')
+            [CompletionResult]::new('--unsigned-payload', '--unsigned-payload', [CompletionResultType]::ParameterName, 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)')
+            [CompletionResult]::new('--content-sha256', '--content-sha256', [CompletionResultType]::ParameterName, 'Add and sign X-Amz-Content-SHA256 (always on for s3)')
+            [CompletionResult]::new('--no-jti', '--no-jti', [CompletionResultType]::ParameterName, 'Leave out the random jti claim')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'gwctl;invoke;help' {
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -522,6 +577,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;invoke;help;endpoint' {
+            break
+        }
+        'gwctl;invoke;help;batch' {
             break
         }
         'gwctl;invoke;help;help' {
@@ -903,12 +961,16 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;help;invoke' {
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable')
             break
         }
         'gwctl;help;invoke;route' {
             break
         }
         'gwctl;help;invoke;endpoint' {
+            break
+        }
+        'gwctl;help;invoke;batch' {
             break
         }
         'gwctl;help;routes' {

@@ -372,6 +372,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --version 'Print version'
             cand route 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
             cand endpoint 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+            cand batch 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gwctl;invoke;route'= {
@@ -474,14 +475,69 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'gwctl;invoke;batch'= {
+            cand -o 'Where results go (OpenAI batch output format); also the journal a re-run resumes from [default: standard output, no resume]'
+            cand --output 'Where results go (OpenAI batch output format); also the journal a re-run resumes from [default: standard output, no resume]'
+            cand --errors 'Where failed lines go [default: the output file, as OpenAI does]'
+            cand --route 'Default target for lines without url: a route of the profile''s gateway'
+            cand --endpoint 'Default target for lines without url: an endpoint URL (a path joins the profile''s url)'
+            cand --style 'With --route: the URL form (as on invoke route)'
+            cand --kind 'With --route: what the route does, for prompt lines [default: chat]'
+            cand --url 'Base URL, overriding the profile''s (line urls that are paths join it)'
+            cand -H 'Add a header, ''Name: value'' (repeatable; signed with every request)'
+            cand --header 'Add a header, ''Name: value'' (repeatable; signed with every request)'
+            cand --concurrency 'Requests in flight at most'
+            cand --rpm 'Client-side limit: requests per minute'
+            cand --tpm 'Client-side limit: tokens per minute (estimated, corrected from usage)'
+            cand --max-attempts 'Attempts per line, the first included (connection errors, 429, 5xx are retried)'
+            cand --shard 'Only the lines whose custom_id hashes (FNV-1a 64) to K modulo N'
+            cand --limit 'Only the first N lines (of the shard)'
+            cand --summary-json 'Write the summary as JSON to FILE'
+            cand -p 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --profile 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]'
+            cand --auth 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call'
+            cand --timeout 'Seconds to wait for the response headers (0: no limit)'
+            cand --connect-timeout 'Seconds to wait for the connection'
+            cand --idle-timeout 'Seconds a response body (a stream) may pause between two pieces (0: no limit)'
+            cand --retries 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)'
+            cand --cacert 'Trust the CA certificates in this PEM file'
+            cand --region 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]'
+            cand --service 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]'
+            cand --alg 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]'
+            cand --iss 'The iss claim'
+            cand --sub 'The sub claim'
+            cand --aud 'The aud claim (repeatable: several make an array)'
+            cand --ttl 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]'
+            cand --kid 'The kid header'
+            cand --claim 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
+            cand --resume 'Resume from the output file (also the default when it exists): ids already written are skipped'
+            cand --skip-invalid 'Record invalid lines in the errors file instead of refusing the input'
+            cand --no-aimd 'Do not adapt the concurrency to 429s and rate-limit headers'
+            cand --dry-run 'Validate the whole input, sign and print the first requests (secrets redacted); send nothing'
+            cand --retry-all 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+            cand --insecure 'Do not verify TLS certificates (prints a warning)'
+            cand --unsigned-payload 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+            cand --content-sha256 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+            cand --no-jti 'Leave out the random jti claim'
+            cand -v 'Print progress notes on stderr (never secrets)'
+            cand --verbose 'Print progress notes on stderr (never secrets)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gwctl;invoke;help'= {
             cand route 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
             cand endpoint 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+            cand batch 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gwctl;invoke;help;route'= {
         }
         &'gwctl;invoke;help;endpoint'= {
+        }
+        &'gwctl;invoke;help;batch'= {
         }
         &'gwctl;invoke;help;help'= {
         }
@@ -819,10 +875,13 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;help;invoke'= {
             cand route 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
             cand endpoint 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+            cand batch 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable'
         }
         &'gwctl;help;invoke;route'= {
         }
         &'gwctl;help;invoke;endpoint'= {
+        }
+        &'gwctl;help;invoke;batch'= {
         }
         &'gwctl;help;routes'= {
             cand list 'List the routes of the profile''s MLflow gateway'

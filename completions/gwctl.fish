@@ -279,13 +279,14 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Rotate a profile\'s key, password or signing key; re-run to resume an interrupted rotation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "jwks" -d 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s h -l help -d 'Print help'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -f -a "batch" -d 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l style -d 'URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations), tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME) [default: tracking-server for --gateway mlflow-server profiles, else endpoints]' -r -f -a "endpoints\t''
 legacy\t''
 tracking-server\t''
@@ -387,8 +388,64 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s o -l output -d 'Where results go (OpenAI batch output format); also the journal a re-run resumes from [default: standard output, no resume]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l errors -d 'Where failed lines go [default: the output file, as OpenAI does]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l route -d 'Default target for lines without url: a route of the profile\'s gateway' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l endpoint -d 'Default target for lines without url: an endpoint URL (a path joins the profile\'s url)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l style -d 'With --route: the URL form (as on invoke route)' -r -f -a "endpoints\t''
+legacy\t''
+tracking-server\t''
+openai\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l kind -d 'With --route: what the route does, for prompt lines [default: chat]' -r -f -a "chat\t''
+completions\t''
+embeddings\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l url -d 'Base URL, overriding the profile\'s (line urls that are paths join it)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with every request)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l concurrency -d 'Requests in flight at most' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l rpm -d 'Client-side limit: requests per minute' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l tpm -d 'Client-side limit: tokens per minute (estimated, corrected from usage)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l max-attempts -d 'Attempts per line, the first included (connection errors, 429, 5xx are retried)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l shard -d 'Only the lines whose custom_id hashes (FNV-1a 64) to K modulo N' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l limit -d 'Only the first N lines (of the shard)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l summary-json -d 'Write the summary as JSON to FILE' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
+sigv4\t''
+apipark\t''
+huawei\t''
+jwt\t''
+bearer\t''
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l timeout -d 'Seconds to wait for the response headers (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l connect-timeout -d 'Seconds to wait for the connection' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l service -d 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l iss -d 'The iss claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l sub -d 'The sub claim' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l aud -d 'The aud claim (repeatable: several make an array)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l kid -d 'The kid header' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l resume -d 'Resume from the output file (also the default when it exists): ids already written are skipped'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l skip-invalid -d 'Record invalid lines in the errors file instead of refusing the input'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l no-aimd -d 'Do not adapt the concurrency to 429s and rate-limit headers'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l dry-run -d 'Validate the whole input, sign and print the first requests (secrets redacted); send nothing'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l no-jti -d 'Leave out the random jti claim'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "batch" -d 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
@@ -605,6 +662,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "jwks" -d 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from invoke" -f -a "batch" -d 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from routes" -f -a "show" -d 'Show one route'
 complete -c gwctl -n "__fish_gwctl_using_subcommand help; and __fish_seen_subcommand_from scaffold" -f -a "mlflow" -d 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'

@@ -819,6 +819,112 @@ pub enum InvokeCommand {
     /// Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)
     #[command(after_help = INVOKE_ENDPOINT_EXAMPLES)]
     Endpoint(InvokeEndpointArgs),
+    /// Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable
+    #[command(after_help = INVOKE_BATCH_EXAMPLES)]
+    Batch(InvokeBatchArgs),
+}
+
+const INVOKE_BATCH_EXAMPLES: &str = "\
+Examples:
+  gwctl invoke batch prompts.jsonl -o out.jsonl --profile dev --route chat
+  gwctl invoke batch requests.jsonl -o out.jsonl --errors errors.jsonl --profile dev --concurrency 64 --rpm 600
+  gwctl invoke batch requests.jsonl -o out.jsonl --profile dev --dry-run
+  gwctl invoke batch big.jsonl -o out-2.jsonl --profile dev --shard 2/8 \\
+      --summary-json summary-2.json";
+
+#[derive(Debug, Args)]
+pub struct InvokeBatchArgs {
+    /// The input: one JSON object a line (OpenAI batch format, {"custom_id","body"} or {"custom_id","prompt"}); - reads standard input
+    #[arg(value_name = "INPUT.jsonl")]
+    pub input: PathBuf,
+
+    /// Where results go (OpenAI batch output format); also the journal a re-run resumes from [default: standard output, no resume]
+    #[arg(short = 'o', long, value_name = "OUTPUT.jsonl")]
+    pub output: Option<PathBuf>,
+
+    /// Where failed lines go [default: the output file, as OpenAI does]
+    #[arg(long, value_name = "ERRORS.jsonl")]
+    pub errors: Option<PathBuf>,
+
+    /// Default target for lines without url: a route of the profile's gateway
+    #[arg(long, value_name = "NAME", conflicts_with = "endpoint")]
+    pub route: Option<String>,
+
+    /// Default target for lines without url: an endpoint URL (a path joins the profile's url)
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// With --route: the URL form (as on invoke route)
+    #[arg(long, value_name = "STYLE", value_enum, requires = "route")]
+    pub style: Option<RouteStyle>,
+
+    /// With --route: what the route does, for prompt lines [default: chat]
+    #[arg(long, value_name = "KIND", value_enum, requires = "route")]
+    pub kind: Option<RouteKind>,
+
+    /// Base URL, overriding the profile's (line urls that are paths join it)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Add a header, 'Name: value' (repeatable; signed with every request)
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+
+    /// Requests in flight at most
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+
+    /// Client-side limit: requests per minute
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rpm: Option<u64>,
+
+    /// Client-side limit: tokens per minute (estimated, corrected from usage)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub tpm: Option<u64>,
+
+    /// Attempts per line, the first included (connection errors, 429, 5xx are retried)
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_attempts: u32,
+
+    /// Resume from the output file (also the default when it exists): ids already written are skipped
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+
+    /// Only the lines whose custom_id hashes (FNV-1a 64) to K modulo N
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+
+    /// Only the first N lines (of the shard)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// Record invalid lines in the errors file instead of refusing the input
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// Do not adapt the concurrency to 429s and rate-limit headers
+    #[arg(long)]
+    pub no_aimd: bool,
+
+    /// Write the summary as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+
+    /// Validate the whole input, sign and print the first requests (secrets redacted); send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub jwt: JwtArgs,
 }
 
 const INVOKE_ROUTE_EXAMPLES: &str = "\

@@ -4,6 +4,7 @@
 //! [`routes`] lists and describes routes for `routes`, `invoke` and completion; [`users`] is
 //! MLflow's user API for password rotation; [`invoke`] builds invocation requests.
 
+pub mod batch;
 pub mod invoke;
 pub mod routes;
 pub mod users;

@@ -60,6 +60,7 @@ pub fn run(cmd: InvokeCommand, cf: &ConfigFile) -> Result<(), Error> {
             let body = body(&a.common, RouteKind::Chat, None, serving)?;
             call(&client, &a.common, url, body, &who(&resolved, client.auth().settings().scheme()))
         }
+        InvokeCommand::Batch(a) => super::batch::run(a, cf),
     }
 }
 
@@ -220,7 +221,7 @@ fn who(resolved: &Resolved, settings_scheme: crate::scheme::AuthScheme) -> Strin
 }
 
 /// `-v` / `--dry-run`: one attempt's request line and headers, secrets redacted.
-fn describe_request(attempt: u32, method: &str, url: &str, headers: &[(String, String)]) -> String {
+pub(crate) fn describe_request(attempt: u32, method: &str, url: &str, headers: &[(String, String)]) -> String {
     let mut s = String::new();
     if attempt > 0 {
         s.push_str(&format!("> (attempt {})\n", attempt + 1));
@@ -233,7 +234,7 @@ fn describe_request(attempt: u32, method: &str, url: &str, headers: &[(String, S
 }
 
 /// Signs the request as it would be sent and shows it; sends nothing.
-fn dry_run(
+pub(crate) fn dry_run(
     client: &Client,
     out: &Outgoing<'_>,
     body: &Body,

@@ -1,6 +1,7 @@
 //! One file per subcommand: thin glue between the CLI and the library. Each resolves its
 //! flags into settings, calls the operation, and prints through [`crate::printer`].
 
+pub mod batch;
 pub mod demo;
 pub mod doctor;
 pub mod invoke;

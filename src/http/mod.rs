@@ -139,7 +139,7 @@ fn delay(attempt: u32, retry_after: Option<&str>) -> Duration {
 }
 
 /// Called with each attempt's number, method, URL and headers (for `-v`).
-pub type RequestObserver<'a> = dyn FnMut(u32, &str, &str, &[(String, String)]) + 'a;
+pub type RequestObserver<'a> = dyn FnMut(u32, &str, &str, &[(String, String)]) + Send + 'a;
 
 /// The most redirects `send` follows.
 const MAX_REDIRECTS: usize = 10;
