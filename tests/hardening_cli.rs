@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Issue 12: hostile input and hostile servers. One test per item, named after what it
 //! protects, run against the real binary. The malicious servers are written here (std
 //! `TcpListener`, one thread per connection, loopback only); memory bounds are shown by running

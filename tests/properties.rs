@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Property and fuzz checks over every parser gwctl feeds bytes it does not control (issue 12,
 //! "Keep it fixed"): the SSE parser and stream decoder, the AWS event-stream decoder, the YAML
 //! reader and `scaffold check`, the config loader, duration/claim/header/URL parsing, redaction
