@@ -952,3 +952,52 @@ fn item27_a_cacert_file_without_a_certificate_is_refused() {
         assert_one_clean_line(&err, "--cacert");
     }
 }
+
+/// Item 27: an IAM answer that is a 200 with a body gwctl cannot read is a bad answer from the
+/// network side (exit 8, one line), not a 4xx refusal (exit 9); nothing is created.
+#[test]
+fn item27_an_unreadable_200_from_iam_is_exit_8() {
+    let iam = Server::start(|_, conn| respond(conn, "200 OK", "text/xml", b"<ListAccessKeysResponse><oops"));
+    let sb = Sandbox::new();
+    let (code, _, err) = run_with_stdin(
+        gw(
+            &sb,
+            &[
+                "profile",
+                "add",
+                "aws",
+                "--auth",
+                "sigv4",
+                "--access-key-id",
+                "AKIDEXAMPLE",
+                "--region",
+                "us-east-1",
+                "--service",
+                "execute-api",
+                "--store",
+                "keyutils",
+                "--secret-stdin",
+            ],
+        ),
+        b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(gw(
+        &sb,
+        &[
+            "keys",
+            "rotate",
+            "--profile",
+            "aws",
+            "--yes",
+            "--iam-endpoint",
+            &iam.url("/"),
+            "--sts-endpoint",
+            &iam.url("/"),
+        ],
+    ));
+    assert_eq!(code, 8, "{err}");
+    assert_one_clean_line(&err, "oops-not-a-secret");
+    let (_, show, _) = run(gw(&sb, &["profile", "show", "aws"]));
+    assert!(!show.contains("rotation"), "no rotation recorded: {show}");
+}

@@ -602,3 +602,53 @@ fn token_command_for_jwt_and_bearer_profiles() {
     let (code, _, err) = gw(&sb, &["exec", "-p", "j", "--env", "NOT-A-NAME", "--", "true"]);
     assert_eq!(code, 3, "{err}");
 }
+
+/// A batch run refreshes a short-lived token mid-run without failing a line: 5-second tokens,
+/// 40 lines at 5 requests/s (about 8 s), every line answered 200 by the resource server, and
+/// the token endpoint asked more than once.
+#[test]
+#[ignore = "open (issue 13): a refresh mid-batch can fail a line. Seen here: 1 of 40 lines failed with \
+            'cannot reach …/.well-known/openid-configuration: no answer within 30 s' (the token \
+            transport's discovery call stalled), and the runner treats that provider error as final \
+            instead of retrying the line"]
+fn batch_run_refreshes_tokens_mid_run_without_failing_lines() {
+    let Some(idp) = Idp::start() else { return };
+    let sb = Sandbox::new();
+    add_oauth2(&sb, &idp, "short", "gwctl-short", "basic", Some("short-secret-0123456789abcdef"));
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let lines: String = (0..40)
+        .map(|i| format!("{{\"custom_id\":\"r{i}\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{{\"n\":{i}}}}}\n"))
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let (code, _, err) = gw(
+        &sb,
+        &[
+            "invoke",
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-p",
+            "short",
+            "--concurrency",
+            "1",
+            "--rpm",
+            "300",
+        ],
+    );
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    let failed: Vec<&str> = text.lines().filter(|l| !l.contains("\"error\":null")).collect();
+    assert_eq!(code, 0, "{err}\nfailed lines: {failed:?}");
+    let records: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 40, "{text}");
+    for r in &records {
+        assert_eq!(r["response"]["status_code"], 200, "{r}");
+        assert!(r["error"].is_null(), "{r}");
+    }
+    let ids: std::collections::BTreeSet<&str> = records.iter().map(|r| r["custom_id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 40);
+    assert!(idp.hits("gwctl-short") >= 2, "the token was never refreshed: {} token requests", idp.hits("gwctl-short"));
+    assert!(!text.contains("short-secret"), "no secret in the output");
+}

@@ -99,6 +99,12 @@ pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, HttpError> {
         let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
             HttpError::Setup(format!("--cacert {}: not a PEM certificate bundle ({e})", path.display()))
         })?;
+        if certs.is_empty() {
+            return Err(HttpError::Setup(format!(
+                "--cacert {}: no certificate in it (expected PEM blocks \"-----BEGIN CERTIFICATE-----\")",
+                path.display()
+            )));
+        }
         for c in certs {
             b = b.add_root_certificate(c);
         }
