@@ -118,24 +118,6 @@ pub(crate) fn failpoint(step: &str) {
 #[inline(always)]
 pub(crate) fn failpoint(_step: &str) {}
 
-#[cfg(test)]
-mod failpoint_tests {
-    /// A release build ignores `GWCTL_FAILPOINT` (run with `cargo test --release --lib
-    /// failpoint`); a debug build (the tests' binary) honours it.
-    #[test]
-    fn failpoints_exist_in_debug_builds_only() {
-        // SAFETY: this test's process sets the variable before any other thread reads it for
-        // this step name, which nothing else uses.
-        unsafe { std::env::set_var("GWCTL_FAILPOINT", "never-used-step-in-tests") };
-        if cfg!(debug_assertions) {
-            // Not called: it would wait forever, by design.
-            return;
-        }
-        let t = std::time::Instant::now();
-        super::failpoint("never-used-step-in-tests");
-        assert!(t.elapsed() < std::time::Duration::from_secs(1));
-    }
-}
 
 /// The JWKS (RFC 7517) for a JWT profile: the current public key, and during a rotation the
 /// pending and previous ones, so that a gateway trusts every key that may sign.
@@ -209,4 +191,23 @@ pub fn describe(name: &str, r: &Rotation) -> String {
         step => format!("interrupted at step {}; gwctl keys rotate resumes it", step.name()),
     };
     format!("rotation of {name:?} since {}: {what}", r.started)
+}
+
+#[cfg(test)]
+mod failpoint_tests {
+    /// A release build ignores `GWCTL_FAILPOINT` (run with `cargo test --release --lib
+    /// failpoint`); a debug build (the tests' binary) honours it.
+    #[test]
+    fn failpoints_exist_in_debug_builds_only() {
+        // SAFETY: this test's process sets the variable before any other thread reads it for
+        // this step name, which nothing else uses.
+        unsafe { std::env::set_var("GWCTL_FAILPOINT", "never-used-step-in-tests") };
+        if cfg!(debug_assertions) {
+            // Not called: it would wait forever, by design.
+            return;
+        }
+        let t = std::time::Instant::now();
+        super::failpoint("never-used-step-in-tests");
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    }
 }
