@@ -118,7 +118,6 @@ pub(crate) fn failpoint(step: &str) {
 #[inline(always)]
 pub(crate) fn failpoint(_step: &str) {}
 
-
 /// The JWKS (RFC 7517) for a JWT profile: the current public key, and during a rotation the
 /// pending and previous ones, so that a gateway trusts every key that may sign.
 pub fn jwks(cf: &ConfigFile, name: &str) -> Result<serde_json::Value, KeysError> {
