@@ -20,7 +20,6 @@ use std::str::FromStr;
 
 use crate::error::Error;
 use crate::request::Body;
-use crate::signing::Signed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -59,13 +58,6 @@ pub struct Prepared<'a> {
     pub body: &'a Body,
     /// The value of an automatically added `Host` header (curl sends it by itself).
     pub auto_host: Option<String>,
-}
-
-/// The user's headers with the signer's merged in: a `Host` the signer added goes first,
-/// user headers the signer replaces are dropped, and the signer's other headers follow.
-/// A thin wrapper over [`Signed::merge_into`], kept while callers move to it.
-pub fn merge_headers(user: &[(String, String)], signed: &Signed) -> (Vec<(String, String)>, Option<String>) {
-    signed.merge_into(user)
 }
 
 pub fn render(format: Format, p: &Prepared<'_>) -> Result<String, Error> {
@@ -258,7 +250,7 @@ mod tests {
 
     #[test]
     fn merge_order() {
-        let signed = Signed {
+        let signed = crate::signing::Signed {
             headers: vec![
                 ("Host".into(), "h".into()),
                 ("X-Amz-Date".into(), "d".into()),
@@ -268,7 +260,7 @@ mod tests {
             details: None,
         };
         let user = vec![("Content-Type".into(), "t".into()), ("x-amz-date".into(), "old".into())];
-        let (h, auto) = merge_headers(&user, &signed);
+        let (h, auto) = signed.merge_into(&user);
         let names: Vec<&str> = h.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["Host", "Content-Type", "X-Amz-Date", "Authorization"]);
         assert_eq!(auto.as_deref(), Some("h"));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::signing::{Payload, Signed};
+use crate::signing::Payload;
 
 /// Bad request options (exit 3), or a body that cannot be read (exit 5).
 #[derive(Debug, thiserror::Error)]
@@ -34,12 +34,6 @@ impl RequestError {
             RequestError::Io { .. } => crate::exit::ExitCode::Io,
         }
     }
-}
-
-/// The user's headers with the signer's merged in (see [`Signed::merge_into`]). Returns the
-/// headers to send and the value of an automatically added `Host`.
-pub fn merge_headers(user: &[(String, String)], signed: &Signed) -> (Vec<(String, String)>, Option<String>) {
-    signed.merge_into(user)
 }
 
 /// Resolves `url` against a base URL when it is a path (`/v1/chat`).

@@ -244,7 +244,7 @@ pub(crate) fn dry_run(
     req.headers = out.headers.clone();
     let signer = crate::http::block_on(client.auth().signer(&req.authority))??;
     let signed = signer.sign(&req, &body.payload(), crate::signing::SigningTime::now())?;
-    let (headers, _) = request::merge_headers(&req.headers, &signed);
+    let (headers, _) = signed.merge_into(&req.headers);
     on_request(0, &out.method, out.url.as_str(), &headers);
     if let Body::Bytes { data, .. } = body {
         eprintln!(">\n{}", redact::jwts(&String::from_utf8_lossy(data)));

@@ -58,7 +58,7 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
     if format == Format::Url && signed.url.is_none() {
         return Err(Error::Usage("--format url prints a presigned URL: add --presign".into()));
     }
-    let (headers, auto_host) = request::merge_headers(&req.headers, &signed);
+    let (headers, auto_host) = signed.merge_into(&req.headers);
     let prepared = Prepared {
         method: &method,
         url: signed.url.clone().unwrap_or_else(|| url.to_string()),

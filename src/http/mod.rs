@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use crate::auth::{Auth, AuthError};
-use crate::request::{Body, RequestError, merge_headers};
+use crate::request::{Body, RequestError};
 use crate::signing::{Request, SigningError, SigningTime};
 
 /// How requests are sent.
@@ -243,7 +243,7 @@ async fn send_once(
             Some(auth) => {
                 let signer = auth.signer(&req.authority).await?;
                 let signed = signer.sign(&req, &out.body.payload(), SigningTime::now())?;
-                merge_headers(&req.headers, &signed)
+                signed.merge_into(&req.headers)
             }
             None => (req.headers.clone(), None),
         };

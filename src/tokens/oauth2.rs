@@ -317,22 +317,12 @@ impl ClientCredential {
 /// of a `private_key_jwt` assertion. Publish the key with the same `kid`
 /// (`signing::jwt::public_jwk(alg, key, Some(&thumbprint))`).
 pub fn key_thumbprint(algorithm: Algorithm, key: &JwtKey) -> Result<String, TokenError> {
-    use base64::Engine as _;
-    use sha2::Digest as _;
-    let jwk = crate::signing::jwt::public_jwk(algorithm, key, None)?;
-    let field = |n: &str| jwk.get(n).and_then(Value::as_str).unwrap_or("").to_string();
-    // The required members in lexicographic order, no whitespace (RFC 7638 §3.2).
-    let canonical = match field("kty").as_str() {
-        "RSA" => serde_json::json!({"e": field("e"), "kty": "RSA", "n": field("n")}),
-        "EC" => serde_json::json!({"crv": field("crv"), "kty": "EC", "x": field("x"), "y": field("y")}),
-        "OKP" => serde_json::json!({"crv": field("crv"), "kty": "OKP", "x": field("x")}),
-        other => {
-            return Err(TokenError::InvalidSetting(format!("no thumbprint for a {} key", sanitize(other, 10))));
-        }
-    };
-    // serde_json's preserve_order keeps insertion order, which is already sorted above.
-    let text = canonical.to_string();
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(text.as_bytes())))
+    // The signing module computes it (the same value it puts in tokens and JWKS by default).
+    key.thumbprint(algorithm)?.ok_or_else(|| {
+        TokenError::InvalidSetting(
+            "an HMAC key has no thumbprint: private_key_jwt needs an RSA, EC or Ed25519 key".into(),
+        )
+    })
 }
 
 /// Ready-made settings for a provider.
