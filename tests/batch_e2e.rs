@@ -41,7 +41,7 @@ fn server(dir: &std::path::Path, delay: f64, limited: u32) -> (common::Daemon, u
     cmd.arg(&script).arg(delay.to_string()).arg(limited.to_string()).arg(&hits).arg(port.to_string());
     let log = dir.join("server.log");
     let mut d = common::Daemon::spawn("slow server", cmd, &log);
-    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 20, &log);
+    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, &log);
     (d, port, hits)
 }
 

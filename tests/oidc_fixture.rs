@@ -144,7 +144,7 @@ impl Fixture {
         let log = dir.path().join("oidc.log");
         let mut oidc = common::Daemon::spawn("oidc-provider", c, &log);
         let issuer = format!("http://127.0.0.1:{port}");
-        oidc.wait_http(&format!("{issuer}/.well-known/openid-configuration"), 30, &log);
+        oidc.wait_http(&format!("{issuer}/.well-known/openid-configuration"), 90, &log);
 
         let rs_port = common::free_port();
         let mut c = std::process::Command::new(py);
@@ -155,7 +155,7 @@ impl Fixture {
         let log = dir.path().join("rs.log");
         let mut rs = common::Daemon::spawn("resource server", c, &log);
         let resource_url = format!("http://127.0.0.1:{rs_port}");
-        rs.wait_http(&format!("{resource_url}/health"), 30, &log);
+        rs.wait_http(&format!("{resource_url}/health"), 90, &log);
 
         Some(Fixture {
             issuer: Url::parse(&issuer).unwrap(),

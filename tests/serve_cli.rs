@@ -16,7 +16,7 @@ fn serve(sb: &Sandbox, port: u16, args: &[&str], env: &[(&str, &str)], log: &Pat
     let mut c = sb.cmd();
     c.arg("serve").args(["--listen", &format!("127.0.0.1:{port}")]).args(args).envs(env.iter().copied());
     let mut d = Daemon::spawn("gwctl serve", c, log);
-    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 30, log);
+    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, log);
     d
 }
 

@@ -8,6 +8,7 @@ use std::time::Instant;
 use crate::batch::stream::StreamCollector;
 use crate::batch::{BatchRequest, ExecError, ExecErrorKind, ExecResponse, Executor};
 use crate::client::{Client, ClientError, MAX_HELD_BODY};
+use crate::exit::ExitCode;
 use crate::gateway::stream::sse::SseParser;
 use crate::http::{self, HttpError, Outgoing};
 use crate::request::Body;
@@ -170,6 +171,11 @@ pub fn http_error(e: HttpError) -> ExecError {
         HttpError::Stream(_) => ExecErrorKind::Stream,
         // A reset mid-request (no response at all) is worth another attempt.
         HttpError::Other { .. } => ExecErrorKind::Connect,
+        // A token endpoint or STS that could not be reached or answered 5xx: the credential may
+        // come on the next attempt (a refused client or a bad setting stays final).
+        HttpError::Auth(a) if matches!(a.exit_code(), ExitCode::Network | ExitCode::ServerStatus) => {
+            ExecErrorKind::Connect
+        }
         _ => ExecErrorKind::Other,
     };
     ExecError { kind, message: single_line(&e.to_string()) }
@@ -204,5 +210,20 @@ mod tests {
         assert_eq!(t.resolve(None).unwrap().path(), "/gw/endpoints/chat/invocations");
         let t = BatchTargets { base: None, default: None };
         assert!(t.resolve(None).is_err() && t.resolve(Some("/x")).is_err());
+    }
+
+    #[test]
+    fn an_unreachable_token_endpoint_is_retried_a_refused_client_is_not() {
+        use crate::auth::AuthError;
+        use crate::credentials::CredentialError;
+        use crate::tokens::oauth2::TokenError;
+        let auth = |e: TokenError| http_error(HttpError::Auth(AuthError::Credential(CredentialError::OAuth2(e)))).kind;
+        let url = "http://127.0.0.1:1/token".to_string();
+        let unreachable = TokenError::Unreachable { url: url.clone(), message: "no answer within 30 s".into() };
+        assert_eq!(auth(unreachable), ExecErrorKind::Connect);
+        let busy = TokenError::Status { url: url.clone(), status: 503, detail: "busy".into() };
+        assert_eq!(auth(busy), ExecErrorKind::Connect);
+        let refused = TokenError::Refused { url, status: 401, error: "invalid_client".into(), description: None };
+        assert_eq!(auth(refused), ExecErrorKind::Other);
     }
 }

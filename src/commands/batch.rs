@@ -74,12 +74,18 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
     http.retries = 0; // the runner retries
     let settings = super::call_settings(&resolved, &a.scope, &a.jwt)?;
     let client = Client::new(resolved.auth(settings), http)?;
+    let host = default.as_ref().or(base.as_ref()).and_then(|u| u.host_str()).unwrap_or("localhost").to_string();
+    let exec = BatchExecutor::new(client, BatchTargets { base, default }, headers);
+    // One runtime for the whole run, the credential check included: a token provider's pooled
+    // connection belongs to the runtime that opened it.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))?;
     // Missing credentials are a setup error (their exit code), not one failed line per line.
     if !a.dry_run {
-        let host = default.as_ref().or(base.as_ref()).and_then(|u| u.host_str()).unwrap_or("localhost").to_string();
-        crate::http::block_on(client.auth().signer(&host))??;
+        rt.block_on(exec.client().auth().signer(&host))?;
     }
-    let exec = BatchExecutor::new(client, BatchTargets { base, default }, headers);
 
     let plan = Plan::prepare(source, &journal, &plan_opts, a.dry_run).map_err(|e| {
         if let BatchError::InvalidInput { first, .. } = &e {
@@ -101,10 +107,6 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
         aimd: !a.no_aimd,
         ..RunConfig::default()
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
     let cancel = CancellationToken::new();
     let mut progress: Box<dyn Progress> =
         if std::io::stderr().is_terminal() { Box::new(Bar::new()) } else { Box::new(batch::NoProgress) };

@@ -94,10 +94,15 @@ mod tests {
         assert!(c.invalidate());
         c.provide().await.unwrap();
         assert_eq!(c.inner.calls.load(Ordering::SeqCst), 2);
-        // A 5 s credential is always inside its 60 s window: fetched each time.
+        // A 5 s credential is reused for its first half, not fetched for every request.
         let short = Cached::new(Counting { calls: 0.into(), life: Some(Duration::from_secs(5)) });
         short.provide().await.unwrap();
         short.provide().await.unwrap();
-        assert_eq!(short.inner.calls.load(Ordering::SeqCst), 2);
+        assert_eq!(short.inner.calls.load(Ordering::SeqCst), 1);
+        // One that is already expired when it arrives is fetched each time.
+        let spent = Cached::new(Counting { calls: 0.into(), life: Some(Duration::ZERO) });
+        spent.provide().await.unwrap();
+        spent.provide().await.unwrap();
+        assert_eq!(spent.inner.calls.load(Ordering::SeqCst), 2);
     }
 }

@@ -65,13 +65,14 @@ impl Credential {
         Self { material, expires_at: None, obtained_at: SystemTime::now() }
     }
 
-    /// Whether it should be refreshed at `now`: inside the later of 60 s and 10% of its
-    /// lifetime before expiry.
+    /// Whether it should be refreshed at `now`: inside the token cache's refresh margin before
+    /// expiry ([`crate::tokens::cache::refresh_margin`]: the later of 60 s and 10% of its
+    /// lifetime, but at most half of it, so a 5-second token is reused for 2–3 seconds).
     pub fn needs_refresh(&self, now: SystemTime) -> bool {
         let Some(expires) = self.expires_at else { return false };
         let lifetime = expires.duration_since(self.obtained_at).unwrap_or_default();
-        let window = Duration::from_secs(60).max(lifetime / 10);
-        now + window >= expires
+        let margin = crate::tokens::cache::refresh_margin(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
+        now + Duration::from_secs(margin.max(0) as u64) >= expires
     }
 }
 
@@ -181,8 +182,13 @@ mod tests {
         // 1 h token: window is 6 min.
         assert!(!c(3600).needs_refresh(t0 + Duration::from_secs(3600 - 361)));
         assert!(c(3600).needs_refresh(t0 + Duration::from_secs(3600 - 360)));
-        // 5 s token: window is 60 s, so it is always refreshed.
-        assert!(c(5).needs_refresh(t0));
+        // 5 s token: the margin is half its life (2 s), not 60 s: reused at first, then refreshed.
+        assert!(!c(5).needs_refresh(t0));
+        assert!(!c(5).needs_refresh(t0 + Duration::from_secs(2)));
+        assert!(c(5).needs_refresh(t0 + Duration::from_secs(3)));
+        // 90 s token: the margin is 45 s.
+        assert!(!c(90).needs_refresh(t0 + Duration::from_secs(44)));
+        assert!(c(90).needs_refresh(t0 + Duration::from_secs(45)));
         assert!(!Credential::lasting(Material::Bearer(SecretString::from("t"))).needs_refresh(SystemTime::now()));
     }
 }

@@ -18,6 +18,10 @@ impl HttpTransport {
     pub fn new() -> Result<Self, TransportError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // No idle connections kept: token endpoints are asked once per token lifetime, longer
+            // than servers keep an idle connection (Node closes one after 5 s), and a pooled
+            // connection is tied to the runtime that opened it.
+            .pool_max_idle_per_host(0)
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(EXCHANGE_TIMEOUT)
             .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))

@@ -196,9 +196,17 @@ impl Daemon {
                 panic!("{} exited ({status}):\n{}", self.name, std::fs::read_to_string(log).unwrap_or_default());
             }
             if std::time::Instant::now() > deadline {
+                // What the process was doing, and how busy the machine was: enough to tell a
+                // starved start from a hung one.
+                let pid = self.child.id();
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+                let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
                 panic!(
-                    "{} did not answer {url} within {secs} s:\n{}",
+                    "{} did not answer {url} within {secs} s (pid {pid}: {} wchan {wchan}; loadavg {}):\n{}",
                     self.name,
+                    stat.trim(),
+                    load.trim(),
                     std::fs::read_to_string(log).unwrap_or_default()
                 );
             }
@@ -226,7 +234,7 @@ pub fn moto(venv_python: &std::path::Path, dir: &std::path::Path) -> (Daemon, St
     let log = dir.join("moto.log");
     let mut d = Daemon::spawn("moto_server", c, &log);
     let url = format!("http://127.0.0.1:{port}/");
-    d.wait_http(&format!("{url}moto-api/"), 60, &log);
+    d.wait_http(&format!("{url}moto-api/"), 90, &log);
     (d, url)
 }
 
@@ -239,7 +247,7 @@ pub fn fake_gateway(dir: &std::path::Path) -> (Daemon, u16) {
         .env("FAKE_PORT", port.to_string());
     let log = dir.join("fake.log");
     let mut d = Daemon::spawn("fake gateway", c, &log);
-    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 20, &log);
+    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, &log);
     (d, port)
 }
 
