@@ -18,8 +18,8 @@ if ! command -v wrk >/dev/null; then
     exit 1
   fi
 fi
-cargo build --release --quiet
-GW=${CARGO_TARGET_DIR:-$PWD/target}/release/gwctl
+[ -n "${GW:-}" ] || cargo build --release --quiet
+GW=${GW:-${CARGO_TARGET_DIR:-$PWD/target}/release/gwctl}
 work=$(mktemp -d)
 cleanup() {
   [ -n "${serve_pid:-}" ] && kill "$serve_pid" 2>/dev/null || true
