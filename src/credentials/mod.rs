@@ -37,6 +37,8 @@ pub enum Material {
     AkSk(AkSkCredentials),
     Jwt(JwtKey),
     Bearer(SecretString),
+    /// No credential at all (`--auth none`): nothing is signed.
+    None,
 }
 
 impl std::fmt::Debug for Material {
@@ -47,6 +49,7 @@ impl std::fmt::Debug for Material {
             Material::AkSk(_) => "AkSk(****)",
             Material::Jwt(_) => "Jwt(****)",
             Material::Bearer(_) => "Bearer(****)",
+            Material::None => "None",
         })
     }
 }
@@ -159,6 +162,31 @@ impl ProvideCredential for Fixed {
 
     fn describe(&self) -> String {
         "the credential in hand".into()
+    }
+}
+
+/// `--auth none`: no credential, from nowhere (no environment variable, no store).
+pub struct NoCredentials(Arc<Credential>);
+
+impl NoCredentials {
+    pub fn new() -> Self {
+        Self(Arc::new(Credential::lasting(Material::None)))
+    }
+}
+
+impl Default for NoCredentials {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProvideCredential for NoCredentials {
+    fn provide(&self) -> CredentialFuture<'_> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+
+    fn describe(&self) -> String {
+        "no credentials (auth none)".into()
     }
 }
 
