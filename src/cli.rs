@@ -1061,7 +1061,9 @@ pub struct InvokeArgs {
 #[derive(Debug, Subcommand)]
 pub enum RoutesCommand {
     /// List the routes of the profile's MLflow gateway
-    #[command(after_help = "Example:\n  gwctl routes list --profile dev")]
+    #[command(
+        after_help = "Examples:\n  gwctl routes list --profile dev\n  gwctl routes list --url http://127.0.0.1:5000    # a gateway without auth: no profile needed"
+    )]
     List(RoutesListArgs),
     /// Show one route
     #[command(after_help = "Example:\n  gwctl routes show chat --profile dev")]
