@@ -652,7 +652,7 @@ fn auth_none_profiles_keep_no_secret() {
         a.extend_from_slice(extra);
         let (code, _, err) = add(&sb, &a, b"x", &[]);
         assert_eq!((code, err.lines().count()), (2, 1), "{extra:?}: {err}");
-        assert!(err.contains("cannot be used with --auth none"), "{err}");
+        assert!(err.contains("cannot be used with auth none"), "{err}");
     }
     // A hand-written store on a none profile is reported with its line.
     let mut c = sb.cmd();
@@ -672,6 +672,7 @@ fn auth_none_profiles_keep_no_secret() {
         (&["credential-process", "-p", "local"], "no AWS credentials"),
         (&["exec", "-p", "local", "--", "true"], "no credentials to put"),
         (&["keys", "rotate", "-p", "local", "--yes"], "no key or password to rotate"),
+        (&["serve", "--listen", "127.0.0.1:0", "--accept", "local"], "no credential to accept"),
     ] {
         let (code, out, err) = gw(&sb, &[], a);
         assert_eq!((code, out.as_str(), err.lines().count()), (2, "", 1), "{a:?}: {err}");

@@ -141,6 +141,16 @@ fn refuse_auth_none(cf: &ConfigFile, command: &Command) -> Result<(), Error> {
         }
         Command::Exec(a) => (&a.profile, "there are no credentials to put in the command's environment"),
         Command::Keys(KeysCommand::Rotate(a)) => (&a.profile, "there is no key or password to rotate"),
+        Command::Serve(a) => {
+            let Ok(config) = cf.load() else { return Ok(()) };
+            return match a.accept.iter().find(|n| config.get(n).is_ok_and(|p| !p.scheme().has_credentials())) {
+                Some(name) => Err(Error::Usage(format!(
+                    "--accept {name}: the profile has auth none: there is no credential to accept \
+                     (serve without --accept is open, as a gateway without auth)"
+                ))),
+                None => Ok(()),
+            };
+        }
         _ => return Ok(()),
     };
     // Another problem (no such profile, no default) is the command's own to report.

@@ -114,7 +114,7 @@ fn refuse_secret_flags(f: &ProfileFields) -> Result<(), Error> {
         return Ok(());
     }
     Err(Error::Usage(format!(
-        "{} cannot be used with --auth none: it sends no credentials and keeps no secret",
+        "{} cannot be used with auth none: it sends no credentials and keeps no secret",
         given.join(", ")
     )))
 }

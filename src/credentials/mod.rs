@@ -3,6 +3,7 @@
 //! ([`env::EnvProvider`]) and a profile's secret store ([`store::StoreProvider`]); token-issuing
 //! providers plug in the same way. [`cached::Cached`] keeps an unexpired credential and
 //! refreshes it inside a window before expiry, or once after the server refused it.
+//! [`NoCredentials`] stands for `--auth none`: no secret from anywhere, nothing signed.
 //!
 //! Secrets never come from command-line arguments (they would show in `ps` and shell history).
 
