@@ -37,8 +37,8 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
 URL="http://127.0.0.1:$PORT/v1/chat/completions"
 
 # gwctl, release, a SigV4 profile reading its keys from the environment.
-cargo build --release --quiet --bin gwctl
-GW=${CARGO_TARGET_DIR:-target}/release/gwctl
+[ -n "${GW:-}" ] || cargo build --release --quiet --bin gwctl
+GW=${GW:-${CARGO_TARGET_DIR:-target}/release/gwctl}
 export GWCTL_CONFIG="$WORK/config.toml" BENCH_SECRET=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 "$GW" profile add bench --auth sigv4 --access-key-id AKIDEXAMPLE --store env:BENCH_SECRET --yes \
     --url "http://127.0.0.1:$PORT" --region us-east-1 --service execute-api >/dev/null

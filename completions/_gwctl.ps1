@@ -776,6 +776,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'Accept JWTs signed by a key of this JWKS (a file or an http(s) URL, read at start)')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'With --jwks: the iss the tokens must carry')
             [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'With --jwks: an aud the tokens must carry (repeatable: any of them)')
+            [CompletionResult]::new('--oauth2-client', '--oauth2-client', [CompletionResultType]::ParameterName, 'Be the OAuth2 token endpoint (client credentials) of this oauth2 profile''s client, and accept its tokens (repeatable)')
             [CompletionResult]::new('--gateway-config', '--gateway-config', [CompletionResultType]::ParameterName, 'Serve the endpoints of this MLflow gateway config (answered by the echo model)')
             [CompletionResult]::new('--upstream', '--upstream', [CompletionResultType]::ParameterName, 'Forward verified requests to this gateway (the client''s auth headers removed)')
             [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Inject faults: 429:RATE (with Retry-After), 500:RATE, cut:RATE (a stream cut mid-event); RATE 0-1 (repeatable)')

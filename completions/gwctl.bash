@@ -2817,7 +2817,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__serve)
-            opts="-v -h -V --listen --allow-remote --accept --htpasswd --jwks --issuer --audience --gateway-config --upstream --fault --latency --seed --explain --log --config --verbose --help --version"
+            opts="-v -h -V --listen --allow-remote --accept --htpasswd --jwks --issuer --audience --oauth2-client --gateway-config --upstream --fault --latency --seed --explain --log --config --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2844,6 +2844,10 @@ _gwctl() {
                     return 0
                     ;;
                 --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oauth2-client)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

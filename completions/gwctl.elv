@@ -714,6 +714,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
             cand --jwks 'Accept JWTs signed by a key of this JWKS (a file or an http(s) URL, read at start)'
             cand --issuer 'With --jwks: the iss the tokens must carry'
             cand --audience 'With --jwks: an aud the tokens must carry (repeatable: any of them)'
+            cand --oauth2-client 'Be the OAuth2 token endpoint (client credentials) of this oauth2 profile''s client, and accept its tokens (repeatable)'
             cand --gateway-config 'Serve the endpoints of this MLflow gateway config (answered by the echo model)'
             cand --upstream 'Forward verified requests to this gateway (the client''s auth headers removed)'
             cand --fault 'Inject faults: 429:RATE (with Retry-After), 500:RATE, cut:RATE (a stream cut mid-event); RATE 0-1 (repeatable)'

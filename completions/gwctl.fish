@@ -586,6 +586,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l htpasswd -d 'Accep
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l jwks -d 'Accept JWTs signed by a key of this JWKS (a file or an http(s) URL, read at start)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l issuer -d 'With --jwks: the iss the tokens must carry' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l audience -d 'With --jwks: an aud the tokens must carry (repeatable: any of them)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l oauth2-client -d 'Be the OAuth2 token endpoint (client credentials) of this oauth2 profile\'s client, and accept its tokens (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l gateway-config -d 'Serve the endpoints of this MLflow gateway config (answered by the echo model)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l upstream -d 'Forward verified requests to this gateway (the client\'s auth headers removed)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l fault -d 'Inject faults: 429:RATE (with Retry-After), 500:RATE, cut:RATE (a stream cut mid-event); RATE 0-1 (repeatable)' -r

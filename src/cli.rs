@@ -1488,6 +1488,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "AUD", requires = "jwks")]
     pub audience: Vec<String>,
 
+    /// Be the OAuth2 token endpoint (client credentials) of this oauth2 profile's client, and accept its tokens (repeatable)
+    #[arg(long = "oauth2-client", value_name = "PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
+    pub oauth2_clients: Vec<String>,
+
     /// Serve the endpoints of this MLflow gateway config (answered by the echo model)
     #[arg(long, value_name = "GATEWAY.yaml", conflicts_with = "upstream")]
     pub gateway_config: Option<PathBuf>,

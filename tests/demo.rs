@@ -1,7 +1,9 @@
 //! The README's run command (`cargo run --release -- demo`): its arguments are read from the
 //! README and given to the test's gwctl binary, which must exit 0 in time with a 200 row per
-//! scheme and call, and the refusals of wrong secrets. `demo --keep` leaves a server that the
-//! printed environment reaches, and stops on Ctrl-C.
+//! scheme and call (OAuth2 included, its token found through discovery), the batch summary with
+//! every line ok, and the refusals of wrong secrets. `demo --keep` leaves a server that the
+//! printed environment reaches (the oauth2 profile through gwctl's own token provider), and
+//! stops on Ctrl-C.
 
 mod common;
 
@@ -59,7 +61,7 @@ fn the_readme_run_command_shows_every_scheme() {
         .take_while(|l| !l.trim().is_empty())
         .map(|l| l.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect())
         .collect();
-    for scheme in ["basic", "sigv4", "apipark", "huawei", "jwt", "bearer"] {
+    for scheme in ["basic", "sigv4", "apipark", "huawei", "jwt", "bearer", "oauth2"] {
         for call in ["routes list", "chat", "chat (stream)"] {
             let row = table.iter().find(|r| r.first() == Some(&scheme) && r.get(1) == Some(&call));
             let row = row.unwrap_or_else(|| panic!("no {scheme} {call} row:\n{stdout}"));
@@ -68,11 +70,27 @@ fn the_readme_run_command_shows_every_scheme() {
         }
         assert!(stdout.contains(&format!("Hello through {scheme}")), "{stdout}");
     }
-    assert_eq!(table.len(), 18, "{stdout}");
+    assert_eq!(table.len(), 21, "{stdout}");
+    // OAuth2: the token from serve's own token endpoint, found through discovery.
+    let port = stdout.lines().next().and_then(|l| l.split("http://127.0.0.1:").nth(1)).unwrap();
+    let port = port.split(|c: char| !c.is_ascii_digit()).next().unwrap();
+    let token_line = format!("oauth2   token   Bearer JWT from http://127.0.0.1:{port}/oauth2/token (discovered)");
+    assert!(stdout.contains(&token_line), "{stdout}");
+    // The batch: every line ok, through the library's runner.
+    let batch = stdout.lines().find(|l| l.starts_with("invoke batch: ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(batch.contains("20 lines (10 chat, 10 embeddings) through sigv4"), "{batch}");
+    assert!(batch.contains(": 20 ok, 0 failed; 20 requests in ") && batch.contains(" req/s"), "{batch}");
     // The refusals, with the server's reason (and for SigV4 what it signed).
     assert!(stdout.contains("basic with a wrong secret: HTTP 401 wrong_password: wrong password"), "{stdout}");
     assert!(stdout.contains("sigv4 with a wrong secret: HTTP 403 signature_mismatch"), "{stdout}");
     assert!(stdout.contains("AWS4-HMAC-SHA256\n") && stdout.contains("/endpoints/chat/invocations"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "oauth2 with a wrong secret: exit 4: the token endpoint http://127.0.0.1:{port}/oauth2/token refused \
+             the request: invalid_client (wrong client secret for client \"gwctl-demo\" (client_secret_basic))"
+        )),
+        "{stdout}"
+    );
     assert!(stdout.contains("gwctl profile add sigv4 --auth sigv4"), "{stdout}");
 
     // Nothing in the user's config dir; the temporary one is gone.
@@ -117,6 +135,7 @@ fn demo_keep_serves_the_printed_environment_until_ctrl_c() {
     // By hand, in another shell: the profiles and their secrets from the printed environment.
     let script = format!(
         "set -e; source '{env_sh}'; '{bin}' invoke route chat -p sigv4 --prompt 'by hand' --format text; \
+         '{bin}' invoke route chat -p oauth2 --prompt 'oauth2 by hand' --format text; \
          '{bin}' routes list -p jwt --format json",
         bin = common::gwctl_bin().display()
     );
@@ -130,7 +149,7 @@ fn demo_keep_serves_the_printed_environment_until_ctrl_c() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.starts_with("by hand\n") && text.contains("\"embeddings\""), "{text}");
+    assert!(text.starts_with("by hand\noauth2 by hand\n") && text.contains("\"embeddings\""), "{text}");
     let meta = std::fs::metadata(&env_sh).unwrap();
     assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o077, 0);
     assert!(url.starts_with("http://127.0.0.1:"));

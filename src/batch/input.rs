@@ -35,12 +35,20 @@ pub struct InputOptions {
     pub has_default_target: bool,
     /// The default route's payload builder (`None`: `prompt` lines are errors).
     pub prompt_builder: Option<PromptBuilder>,
+    /// The `model` an OpenAI-style default route needs (`--route NAME --style openai`): added
+    /// to a `body` line for the default target that names none, as `invoke route -d` does.
+    pub default_model: Option<String>,
     pub max_line: usize,
 }
 
 impl Default for InputOptions {
     fn default() -> Self {
-        InputOptions { has_default_target: false, prompt_builder: None, max_line: DEFAULT_MAX_LINE }
+        InputOptions {
+            has_default_target: false,
+            prompt_builder: None,
+            default_model: None,
+            max_line: DEFAULT_MAX_LINE,
+        }
     }
 }
 
@@ -49,6 +57,7 @@ impl fmt::Debug for InputOptions {
         f.debug_struct("InputOptions")
             .field("has_default_target", &self.has_default_target)
             .field("prompt_builder", &self.prompt_builder.is_some())
+            .field("default_model", &self.default_model)
             .field("max_line", &self.max_line)
             .finish()
     }
@@ -322,8 +331,16 @@ pub(crate) fn truncate(s: &str, max: usize) -> &str {
 impl ParsedLine {
     /// The request for the executor.
     pub fn into_request(self, line_no: u64, opts: &InputOptions) -> BatchRequest {
+        let to_default = self.url.is_none();
         let body = match self.payload {
-            Payload::Body(b) => b,
+            Payload::Body(mut b) => {
+                if let (true, Some(model), Value::Object(o)) = (to_default, &opts.default_model, &mut b)
+                    && !o.contains_key("model")
+                {
+                    o.insert("model".into(), Value::String(model.clone()));
+                }
+                b
+            }
             Payload::Prompt(p) => match &opts.prompt_builder {
                 Some(f) => f(&p),
                 None => Value::Object(Map::new()),
@@ -367,8 +384,22 @@ mod tests {
         InputOptions {
             has_default_target: true,
             prompt_builder: Some(Arc::new(|p: &str| json!({"messages": [{"role": "user", "content": p}]}))),
+            default_model: None,
             max_line: 1024,
         }
+    }
+
+    #[test]
+    fn an_openai_style_default_route_adds_its_model_to_body_lines() {
+        let o = InputOptions { default_model: Some("chat".into()), ..opts() };
+        let body = |line: &str| {
+            let r = parse_line(line.as_bytes(), 1, &o).unwrap().into_request(1, &o);
+            serde_json::from_slice::<Value>(&r.body).unwrap()
+        };
+        assert_eq!(body(r#"{"body":{"messages":[]}}"#), json!({"model": "chat", "messages": []}));
+        // A model the line names, and lines with their own url, are left alone.
+        assert_eq!(body(r#"{"body":{"model":"other"}}"#), json!({"model": "other"}));
+        assert_eq!(body(r#"{"url":"/v1/embeddings","body":{"input":"x"}}"#), json!({"input": "x"}));
     }
 
     fn p(line: &str, n: u64) -> Result<ParsedLine, BadLine> {

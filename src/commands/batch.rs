@@ -33,6 +33,7 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
     };
     let gateway = resolved.profile().and_then(|p| p.gateway);
     let kind = a.kind.unwrap_or(RouteKind::Chat);
+    let mut default_model = None;
     let (default, prompt_builder) = match (&a.route, &a.endpoint) {
         (Some(name), _) => {
             let base = base.as_ref().ok_or_else(|| {
@@ -41,6 +42,7 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
             let style = a.style.unwrap_or_else(|| Gateway::default_style(gateway));
             let url = mlflow::route_url(base, style, kind, name).map_err(Error::Input)?;
             let model = (style == RouteStyle::OpenAi).then(|| name.clone());
+            default_model.clone_from(&model);
             (Some(url), Some(prompt_builder(kind, model)))
         }
         (None, Some(ep)) => {
@@ -51,7 +53,12 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
     };
     let shard = a.shard.as_deref().map(Shard::parse).transpose().map_err(batch_error)?;
     let plan_opts = PlanOptions {
-        input: InputOptions { has_default_target: default.is_some(), prompt_builder, ..InputOptions::default() },
+        input: InputOptions {
+            has_default_target: default.is_some(),
+            prompt_builder,
+            default_model,
+            ..InputOptions::default()
+        },
         shard,
         limit: a.limit,
         skip_invalid: a.skip_invalid,

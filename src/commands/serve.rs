@@ -1,5 +1,9 @@
 //! `gwctl serve`: flags and profiles → [`ServeConfig`], then the server on a multi-thread
 //! runtime until Ctrl-C or SIGTERM. Prints one line, the URL, once it listens.
+//!
+//! `--oauth2-client PROFILE` registers an oauth2 profile's client id and secret (read from its
+//! store) with serve's built-in token endpoint ([`crate::serve::oauth2`]); the same profile,
+//! pointed at serve's URL with `--issuer`, then gets tokens from it and calls the routes.
 
 use std::io::Write as _;
 use std::net::{SocketAddr, ToSocketAddrs as _};
@@ -16,8 +20,9 @@ use crate::error::Error;
 use crate::http::HttpOptions;
 use crate::profile::config::ConfigFile;
 use crate::profile::resolve;
-use crate::scheme::AuthConfig;
-use crate::serve::{self, Faults, Identity, JwtVerifyKey, LogSink, ServeConfig, ServeError};
+use crate::profile::{Profile, store};
+use crate::scheme::{AuthConfig, OAuth2Settings};
+use crate::serve::{self, Faults, Identity, JwtVerifyKey, LogSink, OAuth2Client, ServeConfig, ServeError};
 use crate::signing::jwt::{self, JwtKey};
 
 /// The largest htpasswd, JWKS or gateway config read.
@@ -28,10 +33,19 @@ const MAX_LATENCY: Duration = Duration::from_secs(60);
 pub fn run(a: ServeArgs, cf: &ConfigFile) -> Result<(), Error> {
     // Profiles are read before the runtime starts: a secret store may run its own.
     let identities = accepted(cf, &a.accept)?;
+    let clients = oauth2_clients(cf, &a.oauth2_clients)?;
     let rt = runtime()?;
     let mut config = rt.block_on(config(&a))?;
     config.identities.extend(identities);
+    config.oauth2_clients = clients.iter().map(|(_, _, c)| c.clone()).collect();
     let server = rt.block_on(serve::bind(config))?;
+    if let Some(issuer) = server.oauth2_issuer() {
+        for (name, settings, _) in &clients {
+            if let Some(hint) = issuer_mismatch(name, settings, issuer) {
+                crate::printer::note(format_args!("warning: {hint}"));
+            }
+        }
+    }
     super::print(&format!("http://{}\n", server.local_addr()))?;
     rt.block_on(server.run(async {
         shutdown_signal().await;
@@ -85,11 +99,81 @@ fn accepted(cf: &ConfigFile, names: &[String]) -> Result<Vec<Identity>, Error> {
     let mut out = Vec::new();
     for name in names {
         let p = config.get(name)?.clone();
+        if matches!(p.auth, AuthConfig::OAuth2(_)) {
+            return Err(Error::Usage(format!(
+                "--accept {name}: an oauth2 profile's tokens come from its token endpoint; to have serve issue \
+                 and accept them, use --oauth2-client {name}"
+            )));
+        }
         let provider = resolve::provider_for(cf, &config, name, &p)?;
         let credential = crate::http::block_on(provider.provide())??;
         out.push(identity(name, &p.auth, &credential.material, provider.default_region())?);
     }
     Ok(out)
+}
+
+/// The clients of `--oauth2-client` profiles: each profile's settings and its client id and
+/// secret, read from its store.
+fn oauth2_clients(cf: &ConfigFile, names: &[String]) -> Result<Vec<(String, OAuth2Settings, OAuth2Client)>, Error> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let config = cf.load()?;
+    let mut out = Vec::new();
+    for name in names {
+        let p: &Profile = config.get(name)?;
+        let AuthConfig::OAuth2(settings) = &p.auth else {
+            return Err(Error::Usage(format!(
+                "--oauth2-client {name}: the profile's scheme is {}, not oauth2 (gwctl profile add NAME --auth oauth2 \
+                 --issuer http://127.0.0.1:PORT --client-id ID --secret-stdin)",
+                p.scheme()
+            )));
+        };
+        let method = match settings.client_auth.as_deref() {
+            None => crate::tokens::oauth2::ClientAuth::default(),
+            Some(m) => {
+                crate::tokens::oauth2::ClientAuth::parse(m).map_err(crate::credentials::CredentialError::from)?
+            }
+        };
+        if !matches!(
+            method,
+            crate::tokens::oauth2::ClientAuth::ClientSecretBasic | crate::tokens::oauth2::ClientAuth::ClientSecretPost
+        ) {
+            return Err(Error::Usage(format!(
+                "--oauth2-client {name}: serve's token endpoint takes client_secret_basic and client_secret_post, \
+                 not {} (gwctl profile edit {name} --client-auth basic)",
+                method.rfc_name()
+            )));
+        }
+        let secret = store::open(&p.store, &cf.dir())?.get(name)?;
+        let credential = crate::credentials::oauth2::client_credential(settings, method, &secret)
+            .map_err(crate::credentials::CredentialError::from)?;
+        let crate::tokens::oauth2::ClientCredential::Secret(secret) = credential else {
+            return Err(Error::Usage(format!("--oauth2-client {name}: the profile's store holds no client secret")));
+        };
+        let client = OAuth2Client { client_id: settings.client_id.clone(), secret };
+        out.push((name.clone(), settings.clone(), client));
+    }
+    Ok(out)
+}
+
+/// A warning when an `--oauth2-client` profile would not find serve's token endpoint (its
+/// `--issuer` or `--token-url` points elsewhere): discovery checks the issuer exactly.
+fn issuer_mismatch(name: &str, s: &OAuth2Settings, issuer: &str) -> Option<String> {
+    let token_url = format!("{issuer}{}", serve::oauth2::TOKEN_PATH);
+    let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+    match (s.issuer.as_deref(), s.token_url.as_deref()) {
+        (Some(i), _) if same(i, issuer) => None,
+        (_, Some(t)) if same(t, &token_url) => None,
+        (Some(i), _) => Some(format!(
+            "profile {name:?} has --issuer {i}, but serve's issuer is {issuer}: gwctl profile edit {name} --issuer {issuer}"
+        )),
+        (_, Some(t)) => Some(format!(
+            "profile {name:?} has --token-url {t}, but serve's token endpoint is {token_url}: \
+             gwctl profile edit {name} --issuer {issuer}"
+        )),
+        (None, None) => None,
+    }
 }
 
 /// What `serve` accepts for a profile's settings and credential: the same key (SigV4 with the

@@ -1,5 +1,5 @@
 //! One request: read the body (bounded), verify, inject faults, then answer with the echo model
-//! or forward upstream.
+//! or forward upstream. The OAuth2 endpoints (when configured) are answered before any of that.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,6 +13,7 @@ use hyper::body::{Frame, Incoming};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, header};
 use serde_json::{Value, json};
 
+use super::oauth2::{self, Issuer};
 use super::{Endpoint, EndpointType, Faults, Limits, LogSink, echo};
 use crate::signing::SigningTime;
 use crate::signing::verify::{Received, Refusal, Verified, Verifier};
@@ -30,6 +31,7 @@ pub(super) struct State {
     pub log: Option<LogSink>,
     pub limits: Limits,
     pub counter: AtomicU64,
+    pub oauth2: Option<Arc<Issuer>>,
 }
 
 /// Headers never forwarded upstream: hop-by-hop ones, and the client's credentials.
@@ -114,19 +116,14 @@ async fn process(state: &Arc<State>, req: Request<Incoming>) -> Outcome {
         return outcome(json_response(200, &json!({"status": "OK"})), "-", "ok");
     }
     let (parts, body) = req.into_parts();
-    let max = state.limits.max_body_bytes;
-    let declared =
-        parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max as u64) {
-        return outcome(too_large(max), "-", "body_too_large");
+    if let Some(issuer) = &state.oauth2
+        && let Some(r) = oauth2::Route::of(parts.uri.path())
+    {
+        return oauth2_endpoint(state, issuer, r, &parts, body).await;
     }
-    let bytes = match tokio::time::timeout(state.limits.body_read_timeout, Limited::new(body, max).collect()).await {
-        Err(_) => return outcome(detail(408, "the request body did not arrive in time"), "-", "body_timeout"),
-        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            return outcome(too_large(max), "-", "body_too_large");
-        }
-        Ok(Err(_)) => return outcome(detail(400, "the request body could not be read"), "-", "body_error"),
-        Ok(Ok(c)) => c.to_bytes(),
+    let bytes = match read_body(state, &parts, body, state.limits.max_body_bytes).await {
+        Ok(b) => b,
+        Err(o) => return o,
     };
 
     if health && let Some((base, client)) = &state.upstream {
@@ -167,6 +164,76 @@ async fn process(state: &Arc<State>, req: Request<Incoming>) -> Outcome {
     }
     let (r, result) = route(state, &parts.method, parts.uri.path(), &bytes, cut);
     outcome(r, &identity, result)
+}
+
+/// The body, at most `max` bytes (refused from `Content-Length` before reading), within the
+/// body-read timeout.
+async fn read_body(
+    state: &State,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
+    max: usize,
+) -> Result<Bytes, Outcome> {
+    let declared =
+        parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(outcome(too_large(max), "-", "body_too_large"));
+    }
+    match tokio::time::timeout(state.limits.body_read_timeout, Limited::new(body, max).collect()).await {
+        Err(_) => Err(outcome(detail(408, "the request body did not arrive in time"), "-", "body_timeout")),
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            Err(outcome(too_large(max), "-", "body_too_large"))
+        }
+        Ok(Err(_)) => Err(outcome(detail(400, "the request body could not be read"), "-", "body_error")),
+        Ok(Ok(c)) => Ok(c.to_bytes()),
+    }
+}
+
+/// Discovery, JWKS and the token endpoint: never behind the gateway's own authentication,
+/// faults or upstream.
+async fn oauth2_endpoint(
+    state: &State,
+    issuer: &Issuer,
+    route: oauth2::Route,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
+) -> Outcome {
+    let get = parts.method == Method::GET || parts.method == Method::HEAD;
+    let no_store = |mut r: Response<Body>| {
+        let h = r.headers_mut();
+        h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        h.insert(header::PRAGMA, header::HeaderValue::from_static("no-cache"));
+        r
+    };
+    match route {
+        oauth2::Route::Metadata | oauth2::Route::Jwks if !get => {
+            let mut r = json_response(405, &json!({"error": "invalid_request", "error_description": "use GET"}));
+            r.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+            outcome(r, "-", "method_not_allowed")
+        }
+        oauth2::Route::Metadata => outcome(json_response(200, &issuer.metadata()), "-", "ok"),
+        oauth2::Route::Jwks => outcome(json_response(200, issuer.jwks()), "-", "ok"),
+        oauth2::Route::Token if parts.method != Method::POST => {
+            let body = json!({"error": "invalid_request", "error_description": "the token endpoint takes POST"});
+            let mut r = no_store(json_response(405, &body));
+            r.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            outcome(r, "-", "method_not_allowed")
+        }
+        oauth2::Route::Token => {
+            let bytes = match read_body(state, parts, body, oauth2::MAX_TOKEN_REQUEST).await {
+                Ok(b) => b,
+                Err(o) => return o,
+            };
+            let text = |n: header::HeaderName| parts.headers.get(n).and_then(|v| v.to_str().ok());
+            let answer =
+                issuer.token(text(header::AUTHORIZATION), text(header::CONTENT_TYPE), &bytes, SigningTime::now());
+            let mut r = no_store(json_response(answer.status, &answer.body));
+            if let Some(w) = answer.www_authenticate() {
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static(w));
+            }
+            Outcome { response: r, identity: answer.identity, result: answer.result, explain: None }
+        }
+    }
 }
 
 fn too_large(max: usize) -> Response<Body> {

@@ -12,11 +12,16 @@
 //! bearer and JWT; 403 for SigV4 and AK/SK credentials that were presented but do not hold
 //! (signature mismatch, clock skew, expired, unknown key id), as AWS answers.
 //!
+//! With OAuth2 clients configured ([`ServeConfig::oauth2_clients`]), serve is also their
+//! authorization server ([`oauth2`]): discovery, `POST /oauth2/token` (client credentials) and
+//! `GET /oauth2/jwks`, and the gateway routes accept the tokens it issues.
+//!
 //! Built on hyper 1 + hyper-util (no hand-written HTTP): header-read timeout, body size limit,
 //! a body-read timeout, a connection cap, and graceful shutdown.
 
 pub mod echo;
 mod handler;
+pub mod oauth2;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -28,6 +33,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use crate::scaffold::yaml::{self, Kind};
 pub use crate::signing::verify::{HtpasswdEntry, Identity, JwtVerifyKey, parse_htpasswd, parse_jwks};
 use crate::signing::verify::{Verifier, VerifyConfigError};
+pub use oauth2::OAuth2Client;
 
 /// Where request log lines go (one call per line, no trailing newline). Never given a secret.
 pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
@@ -220,6 +226,11 @@ pub struct ServeConfig {
     /// Request log; `None`: no log.
     pub log: Option<LogSink>,
     pub limits: Limits,
+    /// Clients of the built-in OAuth2 token endpoint (`--oauth2-client`); empty: no OAuth2
+    /// endpoints. Their tokens are accepted on the gateway routes.
+    pub oauth2_clients: Vec<OAuth2Client>,
+    /// Lifetime of the tokens issued ([`oauth2::DEFAULT_TOKEN_TTL`]).
+    pub oauth2_token_ttl: Duration,
 }
 
 impl ServeConfig {
@@ -236,6 +247,8 @@ impl ServeConfig {
             explain: false,
             log: None,
             limits: Limits::default(),
+            oauth2_clients: Vec::new(),
+            oauth2_token_ttl: oauth2::DEFAULT_TOKEN_TTL,
         }
     }
 }
@@ -251,6 +264,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("upstream", &self.upstream.as_ref().map(|u| u.as_str()))
             .field("faults", &self.faults)
             .field("explain", &self.explain)
+            .field("oauth2_clients", &self.oauth2_clients)
             .finish_non_exhaustive()
     }
 }
@@ -270,6 +284,9 @@ pub enum ServeError {
     Config(String),
     #[error("cannot set up the upstream client: {0}")]
     Upstream(String),
+    /// The OAuth2 signing key could not be made.
+    #[error("{0}")]
+    Key(String),
 }
 
 impl ServeError {
@@ -281,6 +298,7 @@ impl ServeError {
             ServeError::Verify(_) => ExitCode::Credentials,
             ServeError::GatewayConfig(..) => ExitCode::InvalidInput,
             ServeError::Upstream(_) => ExitCode::Network,
+            ServeError::Key(_) => ExitCode::Internal,
         }
     }
 }
@@ -317,7 +335,12 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
     {
         return Err(ServeError::Config(format!("the upstream must be an http(s) URL, got scheme {:?}", u.scheme())));
     }
-    let verifier = Verifier::new(config.identities, config.htpasswd, config.explain)?;
+    if !config.oauth2_clients.is_empty() && config.listen.ip().is_unspecified() {
+        return Err(ServeError::Config(format!(
+            "the OAuth2 issuer is serve's URL, so --listen needs an address clients connect to, not {}",
+            config.listen.ip()
+        )));
+    }
     let upstream = match &config.upstream {
         Some(u) => Some((
             u.clone(),
@@ -334,6 +357,16 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
         .await
         .map_err(|e| ServeError::Bind(config.listen, e.to_string()))?;
     let addr = listener.local_addr().map_err(|e| ServeError::Bind(config.listen, e.to_string()))?;
+    // The issuer is the URL serve answers on, known once the port is.
+    let mut identities = config.identities;
+    let issuer = if config.oauth2_clients.is_empty() {
+        None
+    } else {
+        let issuer = oauth2::Issuer::new(format!("http://{addr}"), config.oauth2_clients, config.oauth2_token_ttl)?;
+        identities.push(issuer.identity()?);
+        Some(Arc::new(issuer))
+    };
+    let verifier = Verifier::new(identities, config.htpasswd, config.explain)?;
     let endpoints = if config.endpoints.is_empty() { default_endpoints() } else { config.endpoints };
     let log = config.log;
     if let Some(log) = &log {
@@ -355,6 +388,15 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
                     .join(", ")
             )),
         }
+        if let Some(i) = &issuer {
+            log(&format!(
+                "OAuth2 issuer {}: token endpoint {} (client credentials, RS256 tokens for {} s) for client(s) {}",
+                i.issuer(),
+                i.token_endpoint(),
+                i.token_ttl_secs(),
+                i.client_ids().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     let state = Arc::new(handler::State {
         verifier: Arc::new(verifier),
@@ -366,6 +408,7 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
         log,
         limits: config.limits,
         counter: std::sync::atomic::AtomicU64::new(0),
+        oauth2: issuer,
     });
     Ok(Server { listener, addr, state })
 }
@@ -373,6 +416,11 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
 impl Server {
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The OAuth2 issuer URL (`http://ADDR`), when OAuth2 clients are configured.
+    pub fn oauth2_issuer(&self) -> Option<&str> {
+        self.state.oauth2.as_deref().map(oauth2::Issuer::issuer)
     }
 
     /// Serves until `shutdown` completes, then lets open requests finish (at most 5 s).
