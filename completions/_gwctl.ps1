@@ -54,9 +54,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable; signed with the request)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile''s for this call')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]')
             [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'Fixed signing time, 20150830T123600Z or RFC 3339, for reproducible output [default: now]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]')
@@ -102,7 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;profile;add' {
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme (asked for on a terminal when missing)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme (asked for on a terminal when missing); none: no credentials, no secret')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the gateway or endpoint')
             [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Basic auth user name')
@@ -111,7 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)')
             [CompletionResult]::new('--iam-endpoint', '--iam-endpoint', [CompletionResultType]::ParameterName, 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]')
             [CompletionResult]::new('--sts-endpoint', '--sts-endpoint', [CompletionResultType]::ParameterName, 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto; on a terminal, asked among the stores that answer]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'JWT private key file (PEM); its content is copied into the secret store')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
@@ -171,7 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;profile;edit' {
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme (asked for on a terminal when missing)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme (asked for on a terminal when missing); none: no credentials, no secret')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the gateway or endpoint')
             [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Basic auth user name')
@@ -180,7 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)')
             [CompletionResult]::new('--iam-endpoint', '--iam-endpoint', [CompletionResultType]::ParameterName, 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]')
             [CompletionResult]::new('--sts-endpoint', '--sts-endpoint', [CompletionResultType]::ParameterName, 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto; on a terminal, asked among the stores that answer]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'JWT private key file (PEM); its content is copied into the secret store')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The iss claim')
@@ -414,9 +414,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;invoke;route' {
             [CompletionResult]::new('--style', '--style', [CompletionResultType]::ParameterName, 'URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations), tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME) [default: tracking-server for --gateway mlflow-server profiles, else endpoints]')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'What the route does, for --prompt: chat, completions, embeddings [default: asked of the gateway, else chat]')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile''s for this call')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL, overriding the profile''s')
             [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
             [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
@@ -465,9 +465,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;invoke;endpoint' {
             [CompletionResult]::new('--input-json', '--input-json', [CompletionResultType]::ParameterName, 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)')
             [CompletionResult]::new('--input-csv', '--input-csv', [CompletionResultType]::ParameterName, 'MLflow model serving: a CSV file with a header row (→ dataframe_split)')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile''s for this call')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL, overriding the profile''s')
             [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
             [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'HTTP method [default: POST with a body, else GET]')
@@ -531,9 +531,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Only the lines whose custom_id hashes (FNV-1a 64) to K modulo N')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Only the first N lines (of the shard)')
             [CompletionResult]::new('--summary-json', '--summary-json', [CompletionResultType]::ParameterName, 'Write the summary as JSON to FILE')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile''s for this call')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the response headers (0: no limit)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the connection')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds a response body (a stream) may pause between two pieces (0: no limit)')
@@ -600,9 +600,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         }
         'gwctl;routes;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile''s for this call')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Gateway base URL, overriding the profile''s')
             [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour, overriding the profile''s')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the response headers (0: no limit)')
@@ -622,9 +622,9 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
             break
         }
         'gwctl;routes;show' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]')
-            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile''s for this call')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile''s gateway: no credentials]')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile''s for this call')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Gateway base URL, overriding the profile''s')
             [CompletionResult]::new('--gateway', '--gateway', [CompletionResultType]::ParameterName, 'Gateway flavour, overriding the profile''s')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the response headers (0: no limit)')

@@ -1086,7 +1086,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1180,7 +1180,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1388,7 +1388,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1726,7 +1726,7 @@ _gwctl() {
             fi
             case "${prev}" in
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1876,7 +1876,7 @@ _gwctl() {
             fi
             case "${prev}" in
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -2426,7 +2426,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -2484,7 +2484,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -2926,7 +2926,7 @@ _gwctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -48,14 +48,15 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this me
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s X -l request -d 'HTTP method [default: GET, or POST with -d]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s d -l data -d 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l auth -d 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l format -d 'Output: headers, json, curl, or url (the presigned URL) [default: headers; url with --presign]' -r -f -a "headers\t''
 json\t''
 curl\t''
@@ -92,13 +93,14 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "use" -d 'Make a profile the default'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "import" -d 'Import credentials from another tool'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l auth -d 'Authentication scheme (asked for on a terminal when missing)' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l auth -d 'Authentication scheme (asked for on a terminal when missing); none: no credentials, no secret' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l url -d 'Base URL of the gateway or endpoint' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l gateway -d 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic' -r -f -a "mlflow\t''
 mlflow-server\t''
@@ -110,7 +112,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l service -d 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l iam-endpoint -d 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l sts-endpoint -d 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto; on a terminal, asked among the stores that answer]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l key-file -d 'JWT private key file (PEM); its content is copied into the secret store' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l iss -d 'The iss claim' -r
@@ -158,13 +160,14 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l auth -d 'Authentication scheme (asked for on a terminal when missing)' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l auth -d 'Authentication scheme (asked for on a terminal when missing); none: no credentials, no secret' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l url -d 'Base URL of the gateway or endpoint' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l gateway -d 'Gateway flavour: mlflow (YAML gateway), mlflow-server (tracking-server gateway), aws, generic' -r -f -a "mlflow\t''
 mlflow-server\t''
@@ -176,7 +179,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l service -d 'SigV4 service name (execute-api, sagemaker, bedrock, lambda …)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l iam-endpoint -d 'IAM endpoint for `gwctl keys rotate` (sigv4) [default: https://iam.amazonaws.com/]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l sts-endpoint -d 'STS endpoint that checks a new key in `gwctl keys rotate` (sigv4) [default: https://sts.amazonaws.com/]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l store -d 'Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto; on a terminal, asked among the stores that answer]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l key-file -d 'JWT private key file (PEM); its content is copied into the secret store' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l iss -d 'The iss claim' -r
@@ -294,14 +297,15 @@ openai\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l kind -d 'What the route does, for --prompt: chat, completions, embeddings [default: asked of the gateway, else chat]' -r -f -a "chat\t''
 completions\t''
 embeddings\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l auth -d 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l url -d 'Base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
@@ -342,14 +346,15 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-json -d 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-csv -d 'MLflow model serving: a CSV file with a header row (→ dataframe_split)' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l auth -d 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l url -d 'Base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s X -l request -d 'HTTP method [default: POST with a body, else GET]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
@@ -408,14 +413,15 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l shard -d 'Only the lines whose custom_id hashes (FNV-1a 64) to K modulo N' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l limit -d 'Only the first N lines (of the shard)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l summary-json -d 'Write the summary as JSON to FILE' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l auth -d 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l timeout -d 'Seconds to wait for the response headers (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l connect-timeout -d 'Seconds to wait for the connection' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
@@ -456,14 +462,15 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l auth -d 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l url -d 'Gateway base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l gateway -d 'Gateway flavour, overriding the profile\'s' -r -f -a "mlflow\t''
 mlflow-server\t''
@@ -480,14 +487,15 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l auth -d 'Authentication scheme; alone, credentials come from the environment; with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l auth -d 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
 huawei\t''
 jwt\t''
 bearer\t''
-oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'"
+oauth2\t'OAuth2 client credentials: a bearer token issued by a token endpoint'
+none\t'No credentials: requests are sent as they are (a plain `mlflow gateway start`)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l url -d 'Gateway base URL, overriding the profile\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l gateway -d 'Gateway flavour, overriding the profile\'s' -r -f -a "mlflow\t''
 mlflow-server\t''

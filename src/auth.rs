@@ -101,6 +101,7 @@ pub fn build_signer(
             Signer::AkSk(AkSkSigner::new(c.clone(), s)?)
         }
         (AuthConfig::Jwt(j), Material::Jwt(key)) => Signer::Jwt(JwtSigner::new(j.settings()?, key)?),
+        (AuthConfig::None, Material::None) => Signer::None,
         _ => return Err(wrong()),
     })
 }

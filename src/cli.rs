@@ -431,12 +431,13 @@ pub struct SignArgs {
 /// Which credentials sign the request: a profile, or a scheme with the environment's.
 #[derive(Debug, Args)]
 pub struct CredentialArgs {
-    /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given]
+    /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a
+    /// --url (or endpoint URL) off the default profile's gateway: no credentials]
     #[arg(long, short = 'p', value_name = "NAME", env = "GWCTL_PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
 
-    /// Authentication scheme; alone, credentials come from the environment; with a profile of
-    /// another scheme, it overrides the profile's for this call
+    /// Authentication scheme; alone, credentials come from the environment (none: no
+    /// credentials); with a profile of another scheme, it overrides the profile's for this call
     #[arg(long, value_name = "SCHEME", value_enum)]
     pub auth: Option<AuthScheme>,
 }
@@ -552,13 +553,16 @@ Examples:
   # JWT with an RSA key: the key is copied into the store, not referenced
   gwctl profile add issuer --auth jwt --alg RS256 --iss me --aud gateway --ttl 15m --key-file key.pem
 
+  # A gateway that checks no credentials (a plain mlflow gateway start): no secret, no store
+  gwctl profile add local --auth none --url http://127.0.0.1:5000 --gateway mlflow
+
   # Secret from CI's environment, or from a password manager at use time
   gwctl profile add ci --auth bearer --store env:GATEWAY_TOKEN
   gwctl profile add team --auth bearer --store 'command:pass show gateway/token'";
 
 #[derive(Debug, Args)]
 pub struct ProfileFields {
-    /// Authentication scheme (asked for on a terminal when missing)
+    /// Authentication scheme (asked for on a terminal when missing); none: no credentials, no secret
     #[arg(long, value_name = "SCHEME", value_enum)]
     pub auth: Option<AuthScheme>,
 
@@ -594,7 +598,7 @@ pub struct ProfileFields {
     #[arg(long, value_name = "URL")]
     pub sts_endpoint: Option<String>,
 
-    /// Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto]
+    /// Where the secret lives: auto|secret-service|keyutils|keychain|wincred|file|env:VAR|command:CMD [default: auto; on a terminal, asked among the stores that answer]
     #[arg(long, value_name = "STORE")]
     pub store: Option<String>,
 
@@ -1057,7 +1061,9 @@ pub struct InvokeArgs {
 #[derive(Debug, Subcommand)]
 pub enum RoutesCommand {
     /// List the routes of the profile's MLflow gateway
-    #[command(after_help = "Example:\n  gwctl routes list --profile dev")]
+    #[command(
+        after_help = "Examples:\n  gwctl routes list --profile dev\n  gwctl routes list --url http://127.0.0.1:5000    # a gateway without auth: no profile needed"
+    )]
     List(RoutesListArgs),
     /// Show one route
     #[command(after_help = "Example:\n  gwctl routes show chat --profile dev")]

@@ -24,11 +24,13 @@ pub enum AuthScheme {
     Bearer,
     /// OAuth2 client credentials: a bearer token issued by a token endpoint.
     Oauth2,
+    /// No credentials: requests are sent as they are (a plain `mlflow gateway start`).
+    None,
 }
 
 impl AuthScheme {
-    pub const ALL: [AuthScheme; 7] =
-        [Self::Basic, Self::Sigv4, Self::Apipark, Self::Huawei, Self::Jwt, Self::Bearer, Self::Oauth2];
+    pub const ALL: [AuthScheme; 8] =
+        [Self::Basic, Self::Sigv4, Self::Apipark, Self::Huawei, Self::Jwt, Self::Bearer, Self::Oauth2, Self::None];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +41,26 @@ impl AuthScheme {
             AuthScheme::Jwt => "jwt",
             AuthScheme::Bearer => "bearer",
             AuthScheme::Oauth2 => "oauth2",
+            AuthScheme::None => "none",
+        }
+    }
+
+    /// Whether requests carry a credential (every scheme but `none`).
+    pub fn has_credentials(self) -> bool {
+        self != AuthScheme::None
+    }
+
+    /// What the scheme is, in a few words (for prompts).
+    pub fn summary(self) -> &'static str {
+        match self {
+            AuthScheme::Basic => "user name and password (MLflow basic auth, nginx auth_basic)",
+            AuthScheme::Sigv4 => "AWS Signature V4 (API Gateway, SageMaker, Bedrock)",
+            AuthScheme::Apipark => "APIPark/Apinto AK/SK (HMAC-SHA256)",
+            AuthScheme::Huawei => "Huawei APIG AK/SK (SDK-HMAC-SHA256)",
+            AuthScheme::Jwt => "a JWT signed by gwctl (HMAC secret or private key)",
+            AuthScheme::Bearer => "a static bearer token",
+            AuthScheme::Oauth2 => "OAuth2 client credentials (Databricks, Azure, any OpenID provider)",
+            AuthScheme::None => "no credentials (a plain mlflow gateway start)",
         }
     }
 
@@ -207,6 +229,8 @@ pub enum AuthConfig {
     Bearer,
     /// A bearer token from an OAuth2 token endpoint (signed like `Bearer`).
     OAuth2(OAuth2Settings),
+    /// No credentials: nothing is signed, no secret is kept.
+    None,
 }
 
 impl AuthConfig {
@@ -220,6 +244,7 @@ impl AuthConfig {
             AuthScheme::Jwt => AuthConfig::Jwt(JwtConfig::default()),
             AuthScheme::Bearer => AuthConfig::Bearer,
             AuthScheme::Oauth2 => AuthConfig::OAuth2(OAuth2Settings::default()),
+            AuthScheme::None => AuthConfig::None,
         }
     }
 
@@ -232,6 +257,7 @@ impl AuthConfig {
             AuthConfig::Jwt(_) => AuthScheme::Jwt,
             AuthConfig::Bearer => AuthScheme::Bearer,
             AuthConfig::OAuth2(_) => AuthScheme::Oauth2,
+            AuthConfig::None => AuthScheme::None,
         }
     }
 
@@ -243,7 +269,7 @@ impl AuthConfig {
                 access_key_id.as_deref()
             }
             AuthConfig::Jwt(j) => j.kid.as_deref(),
-            AuthConfig::Bearer => None,
+            AuthConfig::Bearer | AuthConfig::None => None,
             AuthConfig::OAuth2(o) => Some(o.client_id.as_str()),
         }
     }
@@ -276,6 +302,8 @@ mod tests {
             assert_eq!(v.get_name(), s.name());
         }
         assert!("digest".parse::<AuthScheme>().is_err());
+        assert!(!AuthScheme::None.has_credentials());
+        assert!(AuthScheme::ALL.iter().filter(|s| !s.has_credentials()).count() == 1);
     }
 
     #[test]

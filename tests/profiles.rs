@@ -606,3 +606,200 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `gwctl serve --listen 127.0.0.1:port ARGS` from the sandbox (with `env`), once it answers.
+fn serve(sb: &Sandbox, port: u16, args: &[&str], env: &[(&str, &str)]) -> common::Daemon {
+    let log = sb.dir.path().join(format!("serve-{port}.log"));
+    let mut c = sb.cmd();
+    c.args(["serve", "--listen", &format!("127.0.0.1:{port}")]).args(args).envs(env.iter().copied());
+    let mut d = common::Daemon::spawn("gwctl serve", c, &log);
+    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, &log);
+    d
+}
+
+fn gw(sb: &Sandbox, env: &[(&str, &str)], a: &[&str]) -> (i32, String, String) {
+    let mut c = sb.cmd();
+    c.envs(env.iter().copied()).args(a);
+    run(c)
+}
+
+/// `--auth none`: a profile with no secret and no store, described as such, and refused by
+/// every command that would hand out or change a credential (exit 2, one line).
+#[test]
+fn auth_none_profiles_keep_no_secret() {
+    let sb = Sandbox::new();
+    let (code, _, err) =
+        add(&sb, &["local", "--auth", "none", "--url", "http://127.0.0.1:5000", "--gateway", "mlflow"], b"", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no credentials, no secret"), "{err}");
+    let config = std::fs::read_to_string(sb.config()).unwrap();
+    assert!(config.contains("auth = \"none\"") && !config.contains("store ="), "{config}");
+
+    let (code, out, _) = gw(&sb, &[], &["profile", "list"]);
+    assert_eq!(code, 0);
+    let row = out.lines().find(|l| l.contains("local")).unwrap();
+    assert_eq!(row.split_whitespace().collect::<Vec<_>>(), ["*", "local", "none", "-", "http://127.0.0.1:5000"]);
+    let (code, out, _) = gw(&sb, &[], &["profile", "show", "local"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("# secret: none (auth none: requests are sent without credentials)"), "{out}");
+    let (_, out, _) = gw(&sb, &[], &["profile", "show", "local", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["auth"].as_str(), v["secret"].as_str(), v.get("store")), (Some("none"), Some("none"), None));
+
+    // The flags of a credential are refused, not ignored; so is a store.
+    for extra in [&["--secret-stdin"][..], &["--store", "file"], &["--username", "u"], &["--region", "r"]] {
+        let mut a = vec!["other", "--auth", "none"];
+        a.extend_from_slice(extra);
+        let (code, _, err) = add(&sb, &a, b"x", &[]);
+        assert_eq!((code, err.lines().count()), (2, 1), "{extra:?}: {err}");
+        assert!(err.contains("cannot be used with auth none"), "{err}");
+    }
+    // A hand-written store on a none profile is reported with its line.
+    let mut c = sb.cmd();
+    c.env("GWCTL_CONFIG", sb.dir.path().join("hand.toml"));
+    std::fs::write(sb.dir.path().join("hand.toml"), "[profiles.x]\nauth = \"none\"\nstore = \"file\"\n").unwrap();
+    c.args(["profile", "list"]);
+    let (code, _, err) = run(c);
+    assert_eq!(code, 7, "{err}");
+    assert!(err.contains("keeps no secret"), "{err}");
+
+    // Nothing to sign, print, hand over or rotate.
+    for (a, says) in [
+        (&["sign", "-p", "local", "http://127.0.0.1:5000/"][..], "nothing to sign"),
+        (&["sign", "--explain", "-p", "local", "http://127.0.0.1:5000/"], "nothing to sign"),
+        (&["sign", "--auth", "none", "http://127.0.0.1:5000/"], "--auth none: there is nothing to sign"),
+        (&["token", "-p", "local"], "no token to print"),
+        (&["credential-process", "-p", "local"], "no AWS credentials"),
+        (&["exec", "-p", "local", "--", "true"], "no credentials to put"),
+        (&["keys", "rotate", "-p", "local", "--yes"], "no key or password to rotate"),
+        (&["serve", "--listen", "127.0.0.1:0", "--accept", "local"], "no credential to accept"),
+    ] {
+        let (code, out, err) = gw(&sb, &[], a);
+        assert_eq!((code, out.as_str(), err.lines().count()), (2, "", 1), "{a:?}: {err}");
+        assert!(err.contains(says), "{a:?}: {err}");
+    }
+
+    // A basic profile turned into none forgets its secret; and back, with a new one.
+    let pass = [("GWCTL_FILE_PASSPHRASE", "none-test-passphrase")];
+    let (code, _, err) =
+        add(&sb, &["b", "--auth", "basic", "--username", "u", "--store", "file", "--secret-stdin"], b"pw", &pass);
+    assert_eq!(code, 0, "{err}");
+    let secret_file = sb.config_dir().join("secrets/b.age");
+    assert!(secret_file.exists());
+    let (code, _, err) = gw(&sb, &pass, &["profile", "edit", "b", "--auth", "none"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!secret_file.exists(), "the old secret stays behind");
+    let (_, out, _) = gw(&sb, &[], &["profile", "show", "b", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["auth"].as_str(), v.get("username"), v.get("store")), (Some("none"), None, None), "{out}");
+    let mut c = sb.cmd();
+    c.envs(pass).args(["profile", "edit", "b", "--auth", "bearer", "--store", "file", "--secret-stdin"]);
+    let (code, _, err) = run_with_stdin(c, b"tok");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = gw(&sb, &pass, &["sign", "-p", "b", "http://127.0.0.1:5000/"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Authorization: Bearer tok"), "{out}");
+
+    let (code, _, err) = gw(&sb, &[], &["profile", "remove", "local", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// A gateway that checks nothing (`gwctl serve` with no identity, like a plain `mlflow
+/// gateway start`) is called with `--url` alone, without any profile.
+#[test]
+fn url_alone_calls_a_gateway_without_credentials() {
+    let sb = Sandbox::new();
+    let port = common::free_port();
+    let _server = serve(&sb, port, &[], &[]);
+    let url = format!("http://127.0.0.1:{port}");
+    let (code, out, err) = gw(&sb, &[], &["routes", "list", "--url", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().any(|l| l.starts_with("chat ")), "{out}");
+    assert_eq!(err, "", "no default profile: no note");
+    let (code, out, err) = gw(&sb, &[], &["routes", "show", "chat", "--url", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("llm/v1/chat"), "{out}");
+    let (code, out, err) =
+        gw(&sb, &[], &["invoke", "route", "chat", "--url", &url, "--prompt", "hello none", "--format", "text"]);
+    assert_eq!((code, out.trim()), (0, "hello none"), "{err}");
+    let endpoint = format!("{url}/endpoints/chat/invocations");
+    let (code, out, err) =
+        gw(&sb, &[], &["invoke", "endpoint", &endpoint, "-d", r#"{"messages":[{"role":"user","content":"hi"}]}"#]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"content\":\"hi\""), "{out}");
+    // The same through a profile with auth none, and with --auth none.
+    let (code, _, err) = add(&sb, &["local", "--auth", "none", "--url", &url, "--gateway", "mlflow"], b"", &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = gw(&sb, &[], &["routes", "list"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = gw(&sb, &[], &["routes", "list", "--auth", "none", "--url", &url]);
+    assert_eq!(code, 0, "{err}");
+    // A header written by hand goes as written: none signs (and replaces) nothing.
+    let (code, _, err) = gw(
+        &sb,
+        &[],
+        &["invoke", "endpoint", &endpoint, "-d", "{}", "--dry-run", "-H", "Authorization: Bearer mine", "-p", "local"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("> Authorization: Bearer ****"), "{err}");
+}
+
+/// `--url` with no `-p`/`--auth` while a default profile exists: its credentials go only to its
+/// own gateway's origin (or anywhere, for a profile without a URL); any other origin gets no
+/// credentials and a one-line note. Checked against `gwctl serve --accept`, which refuses a
+/// call without the profile's token (401).
+#[test]
+fn url_alone_and_the_default_profile() {
+    let sb = Sandbox::new();
+    let port = common::free_port();
+    let env = [("T", "default-profile-token-0123456789")];
+    let own = format!("http://127.0.0.1:{port}");
+    let other = format!("http://localhost:{port}");
+    let (code, _, err) = add(&sb, &["prod", "--auth", "bearer", "--store", "env:T", "--url", &own], b"", &[]);
+    assert_eq!(code, 0, "{err}");
+    let _server = serve(&sb, port, &["--accept", "prod"], &env);
+
+    // Its own origin: the default profile signs (another path, the same origin).
+    let (code, _, err) = gw(&sb, &env, &["routes", "list", "--url", &format!("{own}/")]);
+    assert_eq!((code, err.as_str()), (0, ""), "{err}");
+    // Another origin (localhost is not 127.0.0.1): no credentials, said in one line; refused.
+    let (code, _, err) = gw(&sb, &env, &["routes", "list", "--url", &other]);
+    assert_eq!(code, 9, "{err}");
+    let note = err.lines().next().unwrap();
+    assert!(
+        note.starts_with("gwctl: note:")
+            && note.contains(&format!("{other} is not on the gateway of the default profile \"prod\" ({own})"))
+            && note.contains("pass -p prod"),
+        "{err}"
+    );
+    assert!(!err.contains("default-profile-token"), "{err}");
+    // The same for an absolute endpoint URL.
+    let (code, _, err) =
+        gw(&sb, &env, &["invoke", "endpoint", &format!("{other}/endpoints/chat/invocations"), "-d", "{}"]);
+    assert_eq!(code, 9, "{err}");
+    assert!(err.contains("not on the gateway of the default profile"), "{err}");
+    // Naming the profile (or GWCTL_PROFILE) sends its credentials wherever asked.
+    let (code, _, err) = gw(&sb, &env, &["routes", "list", "--url", &other, "-p", "prod"]);
+    assert_eq!((code, err.as_str()), (0, ""), "{err}");
+    let (code, _, err) = gw(&sb, &[env[0], ("GWCTL_PROFILE", "prod")], &["routes", "list", "--url", &other]);
+    assert_eq!((code, err.as_str()), (0, ""), "{err}");
+    // --auth none sends nothing, even to the profile's own gateway.
+    let (code, _, err) = gw(&sb, &env, &["routes", "list", "--url", &own, "--auth", "none"]);
+    assert_eq!(code, 9, "{err}");
+    // ... but a header written by hand goes as written.
+    let bearer = format!("Authorization: Bearer {}", env[0].1);
+    let (code, out, err) = gw(
+        &sb,
+        &[],
+        &[
+            "invoke", "route", "chat", "--url", &own, "--auth", "none", "-H", &bearer, "--prompt", "mine", "--format",
+            "text",
+        ],
+    );
+    assert_eq!((code, out.trim()), (0, "mine"), "{err}");
+    // A default profile without a URL is not tied to a gateway: it signs what it is pointed at.
+    let (code, _, err) = gw(&sb, &[], &["profile", "edit", "prod", "--url", ""]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = gw(&sb, &env, &["routes", "list", "--url", &other]);
+    assert_eq!((code, err.as_str()), (0, ""), "{err}");
+}

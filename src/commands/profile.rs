@@ -6,12 +6,13 @@ use crate::cli::{
     ImportAwsArgs, ImportSource, JwtArgs, ListFormat, OAuth2Args, ProfileCommand, ProfileFields, RoleArgs, ShowFormat,
 };
 use crate::error::Error;
+use crate::gateway::Gateway;
 use crate::log::verbose;
 use crate::ops::profile::{commit_edit, commit_new};
 use crate::profile::config::ConfigFile;
-use crate::profile::store::{self, Secret, SecretStore, StoreError, StoreSpec};
+use crate::profile::store::{self, KeyringBackend, KeyringStore, Secret, SecretStore, StoreError, StoreSpec};
 use crate::profile::{self, Profile, ProfileError, ProfileToml, Slot, aws_import, check_name};
-use crate::prompt::{confirm, interactive, prompt_err};
+use crate::prompt::{self, confirm, interactive};
 use crate::scheme::{AuthScheme, JwtConfig};
 
 /// The largest secret read from standard input or a key file.
@@ -45,24 +46,39 @@ fn check_overwrite(cf: &ConfigFile, name: &str, yes: bool) -> Result<Option<Prof
 fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), Error> {
     check_name(name)?;
     let old = check_overwrite(cf, name, yes)?;
+    // On a terminal, what the flags leave out is asked, in order: scheme, URL, gateway
+    // flavour, user or key id, store (of those that answer here), secret (typed twice).
+    let ask = interactive();
     let auth = match f.auth {
         Some(a) => a,
-        None if interactive() => {
-            let names: Vec<&str> = AuthScheme::ALL.iter().map(|a| a.name()).collect();
-            let i = dialoguer::Select::new()
-                .with_prompt("Authentication scheme")
-                .items(&names)
-                .default(0)
-                .interact()
-                .map_err(prompt_err)?;
-            AuthScheme::ALL[i]
-        }
+        None if ask => ask_scheme()?,
         None => return Err(Error::Usage("--auth is required (there is no terminal to ask on)".into())),
     };
-    let spec: StoreSpec = f.store.as_deref().unwrap_or("auto").parse()?;
-    let mut draft = ProfileToml::new(auth, spec.clone());
+    if !auth.has_credentials() {
+        refuse_secret_flags(f)?;
+    }
+    let given_store: Option<StoreSpec> = match f.store.as_deref() {
+        Some(s) => Some(s.parse()?),
+        None if !auth.has_credentials() => Some(StoreSpec::None),
+        None => None,
+    };
+    let mut draft = ProfileToml::new(auth, given_store.clone().unwrap_or(StoreSpec::Auto));
+    if ask {
+        ask_url_and_gateway(&mut draft, f)?;
+    }
     apply_fields(&mut draft, f)?;
-    ask_missing_fields(&mut draft)?;
+    if ask {
+        ask_scheme_fields(&mut draft, f)?;
+    }
+    if !auth.has_credentials() {
+        draft.store = StoreSpec::None;
+        return save_new(cf, name, Profile::try_from(draft)?, None, &store::NoStore, old);
+    }
+    let spec = match given_store {
+        Some(s) => s,
+        None if ask => ask_store(cf, name, &draft)?,
+        None => StoreSpec::Auto,
+    };
     let store = open_store(&spec, cf)?;
     draft.store = store.spec();
     let mut profile = Profile::try_from(draft)?;
@@ -72,6 +88,201 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
         profile.key_created = Some(profile::now_rfc3339());
     }
     save_new(cf, name, profile, secret, store.as_ref(), old)
+}
+
+/// `--auth none` sends no credentials and keeps no secret: the flags of a credential are
+/// refused rather than ignored.
+fn refuse_secret_flags(f: &ProfileFields) -> Result<(), Error> {
+    let given: Vec<&str> = [
+        (f.username.is_some(), "--username"),
+        (f.access_key_id.is_some(), "--access-key-id"),
+        (f.region.is_some(), "--region"),
+        (f.service.is_some(), "--service"),
+        (f.iam_endpoint.is_some(), "--iam-endpoint"),
+        (f.sts_endpoint.is_some(), "--sts-endpoint"),
+        (f.store.as_deref().is_some_and(|s| s != "none"), "--store"),
+        (f.secret_stdin, "--secret-stdin"),
+        (f.key_file.is_some(), "--key-file"),
+        (f.jwt.any(), "JWT options"),
+        (f.oauth2.any(), "OAuth2 options"),
+        (f.role.any(), "role options"),
+    ]
+    .into_iter()
+    .filter_map(|(set, flag)| set.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} cannot be used with auth none: it sends no credentials and keeps no secret",
+        given.join(", ")
+    )))
+}
+
+/// Asks for the scheme, with a word on each.
+fn ask_scheme() -> Result<AuthScheme, Error> {
+    let items: Vec<String> = AuthScheme::ALL.iter().map(|a| format!("{:<8} {}", a.name(), a.summary())).collect();
+    Ok(AuthScheme::ALL[prompt::select("Authentication scheme", &items, 0)?])
+}
+
+/// On a terminal: the gateway URL (empty: none) and its flavour, unless given as flags.
+fn ask_url_and_gateway(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
+    if f.url.is_none() && p.url.is_none() {
+        p.url = prompt::text("Gateway URL (empty: none; then give --url on each call)", None, true, |v| {
+            crate::request::parse_url(v).map(drop).map_err(|e| e.to_string())
+        })?;
+    }
+    if f.gateway.is_none() && p.gateway.is_none() {
+        let all = [Gateway::Mlflow, Gateway::MlflowServer, Gateway::Aws, Gateway::Generic];
+        let items: Vec<String> = all
+            .iter()
+            .map(|g| {
+                let what = match g {
+                    Gateway::Mlflow => "MLflow AI Gateway (mlflow gateway start, a YAML config)",
+                    Gateway::MlflowServer => "the gateway inside an MLflow tracking server (mlflow server)",
+                    Gateway::Aws => "SageMaker, Bedrock, API Gateway, Lambda function URLs",
+                    Gateway::Generic => "another gateway, or model endpoints called by URL",
+                };
+                format!("{:<14} {what}", g.name())
+            })
+            .collect();
+        let on_aws = p.auth == AuthScheme::Sigv4
+            || p.url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .is_some_and(|u| u.host_str().is_some_and(|h| h.ends_with(".amazonaws.com") || h.ends_with(".on.aws")));
+        let default = if on_aws { 2 } else { 0 };
+        p.gateway = Some(all[prompt::select("Gateway flavour", &items, default)?]);
+    }
+    Ok(())
+}
+
+/// On a terminal: the user name or key id the scheme needs (and a SigV4 scope, an OAuth2
+/// client), unless given as flags.
+fn ask_scheme_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
+    let any = |_: &str| Ok(());
+    match p.auth {
+        AuthScheme::Basic if p.username.is_none() => {
+            p.username = prompt::text("User name", None, false, |v| {
+                if v.contains(':') { Err("a Basic user name must not contain ':'".into()) } else { Ok(()) }
+            })?;
+        }
+        AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => {
+            if p.access_key_id.is_none() && p.role_arn.is_none() && !matches!(p.store, StoreSpec::Command(_)) {
+                p.access_key_id = prompt::text("Access key id", None, false, any)?;
+            }
+            if p.auth == AuthScheme::Sigv4 && f.region.is_none() && p.region.is_none() {
+                p.region = prompt::text("AWS region (empty: from the URL's host or AWS_REGION)", None, true, any)?;
+            }
+            if p.auth == AuthScheme::Sigv4 && f.service.is_none() && p.service.is_none() {
+                p.service = prompt::text(
+                    "AWS service: execute-api, sagemaker, bedrock, lambda … (empty: from the URL's host)",
+                    None,
+                    true,
+                    any,
+                )?;
+            }
+        }
+        AuthScheme::Oauth2 => {
+            let o = p.oauth2.get_or_insert_with(Default::default);
+            if o.client_id.is_empty() {
+                o.client_id = prompt::text("OAuth2 client id", None, false, any)?.unwrap_or_default();
+            }
+            if o.token_url.is_none() && o.issuer.is_none() {
+                o.token_url = prompt::text("Token endpoint URL", None, false, |v| {
+                    crate::request::parse_url(v).map(drop).map_err(|e| e.to_string())
+                })?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// On a terminal: where the secret lives. Each store is probed (the keyrings with a real
+/// write, read and delete); only those that answer are offered, and why the others are not
+/// is said first.
+fn ask_store(cf: &ConfigFile, name: &str, p: &ProfileToml) -> Result<StoreSpec, Error> {
+    let mut offered: Vec<(StoreSpec, String)> = Vec::new();
+    let mut not_offered: Vec<String> = Vec::new();
+    let platform = KeyringBackend::platform_default();
+    let mut backends: Vec<KeyringBackend> = KeyringBackend::ALL.into_iter().filter(|b| b.supported_here()).collect();
+    backends.sort_by_key(|b| Some(*b) != platform);
+    for backend in backends {
+        let what = match backend {
+            KeyringBackend::SecretService => "the desktop keyring (GNOME Keyring, KWallet)",
+            KeyringBackend::Keyutils => "the kernel keyring: kept in memory, lost at reboot",
+            KeyringBackend::Keychain => "the macOS Keychain",
+            KeyringBackend::Wincred => "the Windows Credential Manager",
+        };
+        match KeyringStore::new(backend).probe() {
+            Ok(t) => offered.push((
+                StoreSpec::Keyring(backend),
+                format!("{:<15} {what} (answered in {:.1} ms)", backend.name(), t.as_secs_f64() * 1e3),
+            )),
+            Err(e) => not_offered.push(format!("{}: {}", backend.name(), store_reason(&e))),
+        }
+    }
+    let dir = store::file_store_dir(&cf.dir());
+    match store::FileStore::new(dir.clone()).probe() {
+        Ok(_) => {
+            let passphrase = if std::env::var_os(store::PASSPHRASE_VAR).is_some_and(|v| !v.is_empty()) {
+                format!("passphrase from ${}", store::PASSPHRASE_VAR)
+            } else {
+                "passphrase asked for".into()
+            };
+            offered.push((
+                StoreSpec::File,
+                format!("{:<15} an age-encrypted file in {} ({passphrase})", "file", dir.display()),
+            ));
+        }
+        Err(e) => not_offered.push(format!("file: {}", store_reason(&e))),
+    }
+    offered.push((
+        StoreSpec::Env(String::new()),
+        format!("{:<15} read from an environment variable at each use (gwctl keeps nothing)", "env:VAR"),
+    ));
+    offered.push((
+        StoreSpec::Command(String::new()),
+        format!("{:<15} printed by a command at each use (pass show …, op read …)", "command:CMD"),
+    ));
+    for why in &not_offered {
+        eprintln!("gwctl: not offered: {why}");
+    }
+    let labels: Vec<String> = offered.iter().map(|(_, l)| l.clone()).collect();
+    let question = if p.role_arn.is_some() { "Secret store (for the role's sessions)" } else { "Secret store" };
+    let i = prompt::select(question, &labels, 0)?;
+    Ok(match &offered[i].0 {
+        StoreSpec::Env(_) => {
+            let default = format!("GWCTL_SECRET_{}", name.to_ascii_uppercase().replace(['.', '-'], "_"));
+            let var = prompt::text("Environment variable holding the secret", Some(&default), false, |v| {
+                format!("env:{v}").parse::<StoreSpec>().map(drop).map_err(|e| e.to_string())
+            })?
+            .unwrap_or(default);
+            StoreSpec::Env(var)
+        }
+        StoreSpec::Command(_) => {
+            let default = which("pass").then(|| format!("pass show gwctl/{name}"));
+            let cmd =
+                prompt::text("Command printing the secret", default.as_deref(), false, |_| Ok(()))?.unwrap_or_default();
+            format!("command:{cmd}").parse::<StoreSpec>()?
+        }
+        spec => spec.clone(),
+    })
+}
+
+/// Why a store does not answer, as one short line.
+fn store_reason(e: &StoreError) -> String {
+    let text = match e {
+        StoreError::Unavailable { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    };
+    store::one_line(&text, 200)
+}
+
+/// Whether `program` is on PATH.
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(program).is_file()))
 }
 
 /// Commits a new profile and says so.
@@ -90,9 +301,11 @@ fn save_new(
         eprintln!("gwctl: warning: {w}");
     }
     eprintln!(
-        "gwctl: profile {name:?} saved ({scheme}, {}){}",
+        "gwctl: profile {name:?} saved ({}{}){}",
+        if scheme.has_credentials() { format!("{scheme}, ") } else { String::new() },
         match &spec {
             _ if role.is_some() => role.clone().unwrap_or_default(),
+            StoreSpec::None => "auth none: no credentials, no secret".into(),
             StoreSpec::Env(v) => format!("secret read from ${v} at use"),
             StoreSpec::Command(_) => "secret printed by its command at use".into(),
             s => format!("secret in {s}"),
@@ -207,7 +420,8 @@ fn apply_oauth2(p: &mut ProfileToml, a: &OAuth2Args, j: &JwtArgs) -> Result<(), 
     set(&mut o.client_auth, &a.client_auth);
     set(&mut o.alg, &j.alg);
     set(&mut o.kid, &j.kid);
-    if o.client_id.is_empty() {
+    // On a terminal the client id is asked for next.
+    if o.client_id.is_empty() && !interactive() {
         return Err(Error::Usage("an oauth2 profile needs --client-id".into()));
     }
     Ok(())
@@ -241,26 +455,6 @@ fn apply_jwt(p: &mut ProfileToml, j: &JwtArgs) -> Result<(), Error> {
     }
     let over = j.config()?;
     p.jwt.get_or_insert_with(JwtConfig::default).overlay(&over);
-    Ok(())
-}
-
-/// On a terminal, asks for the non-secret fields the scheme needs.
-fn ask_missing_fields(p: &mut ProfileToml) -> Result<(), Error> {
-    if !interactive() {
-        return Ok(());
-    }
-    let ask = |label: &str| -> Result<String, Error> {
-        dialoguer::Input::<String>::new().with_prompt(label).interact_text().map_err(prompt_err)
-    };
-    match p.auth {
-        AuthScheme::Basic if p.username.is_none() => p.username = Some(ask("User name")?),
-        AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei
-            if p.access_key_id.is_none() && p.role_arn.is_none() && !matches!(p.store, StoreSpec::Command(_)) =>
-        {
-            p.access_key_id = Some(ask("Access key id")?)
-        }
-        _ => {}
-    }
     Ok(())
 }
 
@@ -317,18 +511,33 @@ fn obtain_secret(
         )
         .into());
     }
+    // A private key is read from its file, not typed.
+    let pem = match &p.auth {
+        crate::scheme::AuthConfig::Jwt(j) => {
+            j.alg.as_deref().is_some_and(|a| !a.to_ascii_uppercase().starts_with("HS"))
+        }
+        crate::scheme::AuthConfig::OAuth2(o) => o.client_auth.as_deref() == Some("private-key-jwt"),
+        _ => false,
+    };
+    if pem {
+        let path = prompt::text("Private key file (PEM; copied into the store)", None, false, |v| {
+            if std::path::Path::new(v).is_file() { Ok(()) } else { Err(format!("{v}: no such file")) }
+        })?
+        .unwrap_or_default();
+        let bytes = crate::util::read_limited(std::path::Path::new(&path), MAX_SECRET)
+            .map_err(|e| Error::io(format!("cannot read key file {path}"), e))?;
+        return Ok(Some(Zeroizing::new(bytes)));
+    }
     let what = match p.scheme() {
         AuthScheme::Basic => "Password",
         AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => "Secret access key",
-        AuthScheme::Jwt => "JWT HMAC secret (for a PEM key use --key-file)",
+        AuthScheme::Jwt => "JWT HMAC secret",
         AuthScheme::Bearer => "Token",
-        AuthScheme::Oauth2 => "OAuth2 client secret (for private-key-jwt use --key-file)",
+        AuthScheme::Oauth2 => "OAuth2 client secret",
+        AuthScheme::None => return Ok(None),
     };
-    let s = dialoguer::Password::new().with_prompt(what).interact().map_err(prompt_err)?;
-    if s.is_empty() {
-        return Err(Error::Input("the secret is empty".into()));
-    }
-    Ok(Some(Zeroizing::new(s.into_bytes())))
+    let s = prompt::secret_confirmed(what)?;
+    Ok(Some(Zeroizing::new(s.as_bytes().to_vec())))
 }
 
 fn list(cf: &ConfigFile, format: ListFormat) -> Result<(), Error> {
@@ -346,7 +555,8 @@ fn list(cf: &ConfigFile, format: ListFormat) -> Result<(), Error> {
     let mut rows = vec![vec!["  NAME".to_string(), "AUTH".into(), "STORE".into(), "URL".into()]];
     rows.extend(c.profiles.iter().map(|(n, p)| {
         let mark = if Some(n.as_str()) == default { "* " } else { "  " };
-        vec![format!("{mark}{n}"), p.scheme().to_string(), p.store.to_string(), p.url.clone().unwrap_or_default()]
+        let store = if p.store == StoreSpec::None { "-".to_string() } else { p.store.to_string() };
+        vec![format!("{mark}{n}"), p.scheme().to_string(), store, p.url.clone().unwrap_or_default()]
     }));
     super::print(&crate::output::table(&rows))
 }
@@ -371,8 +581,10 @@ fn secret_summary(cf: &ConfigFile, name: &str, p: &Profile) -> String {
 }
 
 fn slot_summary(cf: &ConfigFile, name: &str, p: &Profile, slot: Slot) -> String {
-    if let StoreSpec::Command(_) = p.store {
-        return "(printed by the command at use)".into();
+    match p.store {
+        StoreSpec::Command(_) => return "(printed by the command at use)".into(),
+        StoreSpec::None => return "none (auth none: requests are sent without credentials)".into(),
+        _ => {}
     }
     let store = match store::open(&p.store, &cf.dir()) {
         Ok(s) => s,
@@ -408,6 +620,7 @@ fn show(cf: &ConfigFile, name: &str, format: ShowFormat) -> Result<(), Error> {
     let secret = secret_summary(cf, name, p);
     let pending = p.rotation.as_ref().map(|_| slot_summary(cf, name, p, Slot::Pending));
     if format == ShowFormat::Json {
+        let secret = if p.store == StoreSpec::None { "none".to_string() } else { secret };
         let mut v = profile_json(name, p, is_default, Some(secret));
         if let (Some(pending), Some(obj)) = (pending, v.as_object_mut()) {
             obj.insert("pending_secret".into(), pending.into());
@@ -430,7 +643,14 @@ fn edit(cf: &ConfigFile, name: &str, f: &ProfileFields) -> Result<(), Error> {
     apply_fields(&mut draft, f)?;
     let old_store = store::open(&old.store, &cf.dir())?;
     let new_store = match &f.store {
+        _ if !draft.auth.has_credentials() => {
+            // To auth none: the secret (if any) is forgotten with the old store.
+            refuse_secret_flags(f)?;
+            Box::new(store::NoStore)
+        }
         Some(spec) => open_store(&spec.parse()?, cf)?,
+        // From auth none to a scheme with a secret: a store as for a new profile.
+        None if old.store == StoreSpec::None => open_store(&StoreSpec::Auto, cf)?,
         None => store::open(&old.store, &cf.dir())?,
     };
     draft.store = new_store.spec();

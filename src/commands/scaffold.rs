@@ -152,10 +152,13 @@ fn run_mlflow(a: &ScaffoldMlflowArgs, cf: &ConfigFile) -> Result<(), Error> {
                 .map(|(_, v)| if e.provider == "azure" { "AZURE_OPENAI_API_KEY" } else { v })
         })
         .collect();
+    // `mlflow gateway start` checks no credentials: the profile to match has auth none.
     eprintln!(
         "gwctl: next:{}\n  mlflow gateway start --config-path {path} --host 127.0.0.1 --port 5000\n  \
-         gwctl profile add gw --auth basic --url http://127.0.0.1:5000 --gateway mlflow …  (or put nginx in front: gwctl scaffold nginx)\n  \
-         gwctl invoke route {} --profile gw --prompt hello",
+         gwctl profile add gw --auth none --url http://127.0.0.1:5000 --gateway mlflow\n  \
+         gwctl invoke route {} --profile gw --prompt hello\n\
+         gwctl: the gateway asks for no credentials; to require a password, put nginx in front of it \
+         (gwctl scaffold nginx --backend http://127.0.0.1:5000 …) and use the basic profile it prints",
         vars.iter().map(|v| format!("\n  export {v}=…")).collect::<String>(),
         endpoints[0].name
     );
@@ -386,7 +389,7 @@ fn run_nginx(a: &ScaffoldNginxArgs, cf: &ConfigFile) -> Result<(), Error> {
         }
         None => super::print(&block)?,
     }
-    let port_url = format!("http://{}", a.listen.split_whitespace().next().unwrap_or(&a.listen));
+    let port_url = listen_url(&a.listen);
     let profile_hint = match &a.from_profile {
         Some(p) => format!("gwctl profile edit {p} --url {port_url} --gateway mlflow"),
         None => format!(
@@ -398,4 +401,33 @@ fn run_nginx(a: &ScaffoldNginxArgs, cf: &ConfigFile) -> Result<(), Error> {
         a.from_profile.as_deref().unwrap_or("gateway")
     );
     Ok(())
+}
+
+/// The URL a client on this machine reaches an nginx `listen` address at: a bare port or a
+/// wildcard address is reached on 127.0.0.1; `ssl` means https.
+fn listen_url(listen: &str) -> String {
+    let mut words = listen.split_whitespace();
+    let addr = words.next().unwrap_or(listen);
+    let scheme = if words.any(|w| w == "ssl") { "https" } else { "http" };
+    if addr.bytes().all(|b| b.is_ascii_digit()) {
+        return format!("{scheme}://127.0.0.1:{addr}");
+    }
+    for wildcard in ["*:", "0.0.0.0:", "[::]:"] {
+        if let Some(port) = addr.strip_prefix(wildcard) {
+            return format!("{scheme}://127.0.0.1:{port}");
+        }
+    }
+    format!("{scheme}://{addr}")
+}
+
+#[cfg(test)]
+mod hint_tests {
+    #[test]
+    fn listen_urls() {
+        assert_eq!(super::listen_url("127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(super::listen_url("8080"), "http://127.0.0.1:8080");
+        assert_eq!(super::listen_url("0.0.0.0:8443 ssl"), "https://127.0.0.1:8443");
+        assert_eq!(super::listen_url("[::]:80"), "http://127.0.0.1:80");
+        assert_eq!(super::listen_url("gw.internal:8080"), "http://gw.internal:8080");
+    }
 }

@@ -11,6 +11,15 @@ use crate::signing::{Request, SigningTime};
 
 pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
     let resolved = resolve::resolve(config, args.credentials.profile.as_deref(), args.credentials.auth)?;
+    if !resolved.settings.scheme().has_credentials() {
+        return Err(Error::Usage(format!(
+            "{}: there is nothing to sign (send the request as it is, e.g. curl URL)",
+            match resolved.name() {
+                Some(name) => format!("profile {name:?} has auth none"),
+                None => "--auth none".into(),
+            }
+        )));
+    }
     check_flags(&args, resolved.settings.scheme())?;
     let url = request::parse_url(&request::join_url(resolved.url(), &args.url)?)?;
     let headers = args.headers.iter().map(|h| request::parse_header_line(h)).collect::<Result<Vec<_>, _>>()?;

@@ -82,6 +82,7 @@ impl EnvProvider {
             AuthScheme::Jwt => Material::Jwt(self.jwt_key()?),
             // An OAuth2 token obtained elsewhere is a bearer token.
             AuthScheme::Bearer | AuthScheme::Oauth2 => Material::Bearer(self.secret(GWCTL_TOKEN)?),
+            AuthScheme::None => Material::None,
         })
     }
 

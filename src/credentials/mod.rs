@@ -3,6 +3,7 @@
 //! ([`env::EnvProvider`]) and a profile's secret store ([`store::StoreProvider`]); token-issuing
 //! providers plug in the same way. [`cached::Cached`] keeps an unexpired credential and
 //! refreshes it inside a window before expiry, or once after the server refused it.
+//! [`NoCredentials`] stands for `--auth none`: no secret from anywhere, nothing signed.
 //!
 //! Secrets never come from command-line arguments (they would show in `ps` and shell history).
 
@@ -37,6 +38,8 @@ pub enum Material {
     AkSk(AkSkCredentials),
     Jwt(JwtKey),
     Bearer(SecretString),
+    /// No credential at all (`--auth none`): nothing is signed.
+    None,
 }
 
 impl std::fmt::Debug for Material {
@@ -47,6 +50,7 @@ impl std::fmt::Debug for Material {
             Material::AkSk(_) => "AkSk(****)",
             Material::Jwt(_) => "Jwt(****)",
             Material::Bearer(_) => "Bearer(****)",
+            Material::None => "None",
         })
     }
 }
@@ -159,6 +163,31 @@ impl ProvideCredential for Fixed {
 
     fn describe(&self) -> String {
         "the credential in hand".into()
+    }
+}
+
+/// `--auth none`: no credential, from nowhere (no environment variable, no store).
+pub struct NoCredentials(Arc<Credential>);
+
+impl NoCredentials {
+    pub fn new() -> Self {
+        Self(Arc::new(Credential::lasting(Material::None)))
+    }
+}
+
+impl Default for NoCredentials {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProvideCredential for NoCredentials {
+    fn provide(&self) -> CredentialFuture<'_> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+
+    fn describe(&self) -> String {
+        "no credentials (auth none)".into()
     }
 }
 

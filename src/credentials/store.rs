@@ -74,6 +74,7 @@ impl StoreProvider {
             }
             AuthConfig::Jwt(_) => Material::Jwt(JwtKey::parse(secret).map_err(|e| self.invalid(&e.to_string()))?),
             AuthConfig::Bearer => Material::Bearer(SecretString::from(self.text(secret)?.trim().to_string())),
+            AuthConfig::None => Material::None,
             AuthConfig::OAuth2(_) => {
                 return Err(
                     self.invalid("the stored secret of an oauth2 profile is its client credential, not a token")

@@ -53,7 +53,8 @@ pub struct ProfileToml {
     pub duration: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_name: Option<String>,
-    /// Where the secret is.
+    /// Where the secret is (left out for `auth = "none"`, which has none).
+    #[serde(default = "no_store", skip_serializing_if = "is_no_store")]
     pub store: StoreSpec,
     /// When the current key or password was made (RFC 3339), for `gwctl doctor --max-age`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +67,14 @@ pub struct ProfileToml {
     /// A key rotation under way (`gwctl keys rotate`), shown by `gwctl profile show`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Rotation>,
+}
+
+fn no_store() -> StoreSpec {
+    StoreSpec::None
+}
+
+fn is_no_store(s: &StoreSpec) -> bool {
+    *s == StoreSpec::None
 }
 
 impl ProfileToml {
@@ -192,6 +201,7 @@ impl TryFrom<ProfileToml> for Profile {
                 AuthConfig::Jwt(j)
             }
             AuthScheme::Bearer => AuthConfig::Bearer,
+            AuthScheme::None => AuthConfig::None,
             AuthScheme::Oauth2 => {
                 let o = t.oauth2.clone().ok_or_else(|| {
                     ProfileError::Invalid(
@@ -209,6 +219,21 @@ impl TryFrom<ProfileToml> for Profile {
             )));
         }
         let role = role_settings(&t)?;
+        match (t.auth, &t.store) {
+            (AuthScheme::None, StoreSpec::None) => {}
+            (AuthScheme::None, other) => {
+                return Err(ProfileError::Invalid(format!(
+                    "a profile with auth none keeps no secret: it has no store (not {other})"
+                )));
+            }
+            (scheme, StoreSpec::None) => {
+                return Err(ProfileError::Invalid(format!(
+                    "a {scheme} profile keeps its secret in a store (store = \"secret-service\", \"file\", \"env:VAR\" …); \
+                     only auth none has none"
+                )));
+            }
+            _ => {}
+        }
         if t.jwt.is_some() && t.auth != AuthScheme::Jwt {
             return Err(ProfileError::Invalid(format!(
                 "JWT settings ([jwt]) do not go with auth = {:?}",
@@ -289,7 +314,7 @@ impl From<Profile> for ProfileToml {
             }
             AuthConfig::AkSk { access_key_id, .. } => t.access_key_id = access_key_id,
             AuthConfig::Jwt(j) => t.jwt = (!j.is_empty()).then_some(j),
-            AuthConfig::Bearer => {}
+            AuthConfig::Bearer | AuthConfig::None => {}
             AuthConfig::OAuth2(o) => t.oauth2 = Some(o),
         }
         if let Some(r) = p.role {
@@ -489,6 +514,20 @@ mod tests {
         for bad in ["", ".hidden", "-x", "a/b", "a b", &"x".repeat(65)] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn none_profiles_have_no_store() {
+        let p: Profile = toml::from_str("auth = \"none\"\nurl = \"http://127.0.0.1:5000\"\n").unwrap();
+        assert_eq!(p.auth, AuthConfig::None);
+        assert_eq!(p.store, StoreSpec::None);
+        let text = toml::to_string(&p).unwrap();
+        assert!(!text.contains("store"), "{text}");
+        assert_eq!(toml::from_str::<Profile>(&text).unwrap(), p);
+        let e = toml::from_str::<Profile>("auth = \"none\"\nstore = \"file\"\n").unwrap_err().to_string();
+        assert!(e.contains("keeps no secret"), "{e}");
+        let e = toml::from_str::<Profile>("auth = \"bearer\"\n").unwrap_err().to_string();
+        assert!(e.contains("keeps its secret in a store"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,13 @@
 //! Which profile a command uses, and what signs its requests: `--profile`, then
 //! `GWCTL_PROFILE` (clap merges both into one value), then the default profile; `--auth` alone
-//! means credentials from the environment.
+//! means credentials from the environment (`--auth none`: no credentials).
+//!
+//! A gateway URL typed on the command line (`--url`, an absolute endpoint URL) with neither
+//! `--profile` nor `--auth` ([`for_typed_url`]): the default profile signs only when the URL is
+//! on the origin of the profile's own `url` (or the profile has no `url`, so its credentials are
+//! not tied to one gateway); otherwise the call goes without credentials, with a note saying
+//! so. Without a default profile it goes without credentials, quietly: a plain
+//! `mlflow gateway start` checks none.
 
 use std::sync::Arc;
 
@@ -12,7 +19,7 @@ use std::collections::HashMap;
 use crate::credentials::assume_role::{AssumeRoleProvider, RoleHop};
 use crate::credentials::oauth2::OAuth2Provider;
 use crate::credentials::slot::TokenSlot;
-use crate::credentials::{Cached, EnvProvider, ProvideCredential, StoreProvider};
+use crate::credentials::{Cached, EnvProvider, NoCredentials, ProvideCredential, StoreProvider};
 use crate::scheme::{AuthConfig, AuthScheme};
 use crate::tokens::sts::{self, StsEndpoint};
 
@@ -78,6 +85,9 @@ pub fn provider_for(
     name: &str,
     profile: &Profile,
 ) -> Result<Arc<dyn ProvideCredential>, ProfileError> {
+    if profile.auth == AuthConfig::None {
+        return Ok(Arc::new(NoCredentials::new()));
+    }
     if let AuthConfig::OAuth2(o) = &profile.auth {
         return Ok(Arc::new(Cached::new(OAuth2Provider::new(o.clone(), token_slot(cf, name, profile)))));
     }
@@ -183,5 +193,105 @@ fn adhoc_resolved(scheme: AuthScheme, profile: Option<(String, Profile)>) -> Res
         region.clone_from(r);
         service.clone_from(s);
     }
-    Resolved { settings: AuthSettings::new(config), provider: Arc::new(EnvProvider::from_process_env(scheme)), profile }
+    let provider: Arc<dyn ProvideCredential> = if scheme == AuthScheme::None {
+        Arc::new(NoCredentials::new())
+    } else {
+        Arc::new(EnvProvider::from_process_env(scheme))
+    };
+    Resolved { settings: AuthSettings::new(config), provider, profile }
+}
+
+/// What signs a call to a URL typed on the command line when neither `--profile` (nor
+/// `GWCTL_PROFILE`) nor `--auth` was given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypedUrlChoice {
+    /// The default profile: the URL is on its gateway's origin, or it names no gateway.
+    Default(String),
+    /// No credentials; `note` says why when a default profile was not used.
+    NoCredentials { note: Option<String> },
+}
+
+/// Decides who signs a call to `typed` (see the module docs): the default profile when `typed`
+/// is on the origin of the profile's `url` or the profile has no `url`; else no credentials,
+/// with a note when there is a default profile that was left out. A `typed` that does not
+/// parse leaves the default profile in charge (the command reports the URL itself).
+pub fn for_typed_url(config: &Config, typed: &str) -> TypedUrlChoice {
+    let Some(name) = config.default_profile.clone() else {
+        return TypedUrlChoice::NoCredentials { note: None };
+    };
+    let Ok(profile) = config.get(&name) else {
+        return TypedUrlChoice::NoCredentials { note: None };
+    };
+    let Some(own) = profile.url.as_deref() else { return TypedUrlChoice::Default(name) };
+    let (Ok(typed_url), Ok(own_url)) = (url::Url::parse(typed), url::Url::parse(own)) else {
+        return TypedUrlChoice::Default(name);
+    };
+    if same_origin(&typed_url, &own_url) || !profile.scheme().has_credentials() {
+        return TypedUrlChoice::Default(name);
+    }
+    TypedUrlChoice::NoCredentials {
+        note: Some(format!(
+            "{} is not on the gateway of the default profile {name:?} ({}): sending no credentials \
+             (pass -p {name} to sign with it)",
+            origin(&typed_url),
+            origin(&own_url)
+        )),
+    }
+}
+
+fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// `scheme://host[:port]`, without path, query or user info.
+fn origin(u: &url::Url) -> String {
+    match (u.host_str(), u.port()) {
+        (Some(h), Some(p)) => format!("{}://{h}:{p}", u.scheme()),
+        (Some(h), None) => format!("{}://{h}", u.scheme()),
+        _ => u.scheme().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::store::StoreSpec;
+    use crate::profile::{Profile, ProfileToml};
+
+    fn config(default: Option<(&str, AuthScheme, Option<&str>)>) -> Config {
+        let mut c = Config::default();
+        if let Some((name, scheme, url)) = default {
+            let store = if scheme == AuthScheme::None { StoreSpec::None } else { StoreSpec::Env("T".into()) };
+            let mut t = ProfileToml::new(scheme, store);
+            t.url = url.map(str::to_string);
+            c.profiles.insert(name.into(), Profile::try_from(t).unwrap());
+            c.default_profile = Some(name.into());
+        }
+        c
+    }
+
+    #[test]
+    fn typed_urls() {
+        use TypedUrlChoice::*;
+        // No default profile: no credentials, quietly.
+        assert_eq!(for_typed_url(&config(None), "http://127.0.0.1:15000"), NoCredentials { note: None });
+        // The default profile's own gateway (any path, default port spelled out or not).
+        let c = config(Some(("prod", AuthScheme::Bearer, Some("https://gw.example/mlflow"))));
+        assert_eq!(for_typed_url(&c, "https://gw.example:443/other"), Default("prod".into()));
+        // Another origin: another host, port or scheme.
+        for other in ["https://evil.example/mlflow", "https://gw.example:8443/", "http://gw.example/mlflow"] {
+            let NoCredentials { note: Some(note) } = for_typed_url(&c, other) else { panic!("{other}") };
+            assert!(
+                note.contains("\"prod\"") && note.contains("-p prod") && note.contains("https://gw.example"),
+                "{note}"
+            );
+            assert!(!note.contains('\n'));
+        }
+        // A profile without a URL is not tied to a gateway: it signs what it is pointed at.
+        let c = config(Some(("aws", AuthScheme::Bearer, None)));
+        assert_eq!(for_typed_url(&c, "https://bedrock-runtime.us-east-1.amazonaws.com/"), Default("aws".into()));
+        // A default profile without credentials sends none anyway.
+        let c = config(Some(("local", AuthScheme::None, Some("http://127.0.0.1:5000"))));
+        assert_eq!(for_typed_url(&c, "http://127.0.0.1:15000"), Default("local".into()));
+    }
 }

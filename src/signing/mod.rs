@@ -11,6 +11,7 @@
 //! | APIPark/Apinto, Huawei APIG | [`aksk`] | `Authorization: HMAC-SHA256 …` / `SDK-HMAC-SHA256 …` |
 //! | JWT | [`jwt`] | `Authorization: Bearer <jwt>` |
 //! | static token | [`bearer`] | `Authorization: Bearer <token>` |
+//! | none | [`Signer::None`] | nothing (the request is sent as it is) |
 //!
 //! ```
 //! use gwctl::signing::sigv4::{AwsCredentials, SigV4Settings, SigV4Signer};
@@ -65,14 +66,19 @@ pub struct Signed {
 impl Signed {
     /// The request's own headers with these signed ones merged in: a `Host` the signer added
     /// goes first, request headers the signer replaces (same name, any case, and any
-    /// `Authorization`) are dropped, and the signer's other headers follow in order. Also
+    /// `Authorization` unless nothing was signed) are dropped, and the signer's other headers
+    /// follow in order. Also
     /// returns the value of the `Host` the signer added, if any (a client derives the same
     /// `Host` from the URL, so it need not send it itself).
     pub fn merge_into(&self, request_headers: &[(String, String)]) -> (Vec<(String, String)>, Option<String>) {
         let mut out = Vec::with_capacity(request_headers.len() + self.headers.len());
         let mut auto_host = None;
+        // `Signer::None` signs nothing: the request's own headers (an Authorization the user
+        // wrote) go as they are.
+        let signs = !self.headers.is_empty() || self.url.is_some();
         let replaced = |n: &str| {
-            n.eq_ignore_ascii_case("authorization") || self.headers.iter().any(|(s, _)| s.eq_ignore_ascii_case(n))
+            (signs && n.eq_ignore_ascii_case("authorization"))
+                || self.headers.iter().any(|(s, _)| s.eq_ignore_ascii_case(n))
         };
         let mut rest = self.headers.iter().peekable();
         if let Some((n, v)) = rest.next_if(|(n, _)| n.eq_ignore_ascii_case("host")) {
@@ -167,6 +173,8 @@ pub enum Signer {
     AkSk(aksk::AkSkSigner),
     Jwt(jwt::JwtSigner),
     Bearer(bearer::BearerSigner),
+    /// `--auth none`: adds nothing.
+    None,
 }
 
 impl Signer {
@@ -178,6 +186,7 @@ impl Signer {
             Signer::AkSk(s) => s.sign(req, payload, time),
             Signer::Jwt(s) => s.sign(req, time),
             Signer::Bearer(s) => s.sign(req),
+            Signer::None => Ok(Signed { headers: Vec::new(), url: None, details: None }),
         }
     }
 
@@ -202,6 +211,7 @@ impl Signer {
             Signer::AkSk(s) => s.variant().name(),
             Signer::Jwt(_) => "jwt",
             Signer::Bearer(_) => "bearer",
+            Signer::None => "none",
         }
     }
 }
@@ -259,6 +269,19 @@ mod tests {
         let names: Vec<&str> = h.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["Host", "Content-Type", "X-Amz-Date", "Authorization"]);
         assert_eq!(auto.as_deref(), Some("h"));
+    }
+
+    #[test]
+    fn none_signs_nothing_and_keeps_the_request_headers() {
+        let url = url::Url::parse("http://127.0.0.1:5000/api/2.0/endpoints/").unwrap();
+        let req = Request::from_url("GET", &url).unwrap();
+        let signed = Signer::None.sign(&req, &Payload::EMPTY, SigningTime::parse("20150830T123600Z").unwrap()).unwrap();
+        assert!(signed.headers.is_empty() && signed.url.is_none());
+        let user = vec![("Authorization".to_string(), "Bearer mine".to_string()), ("Accept".into(), "x".into())];
+        let (h, auto) = signed.merge_into(&user);
+        assert_eq!(h, user);
+        assert_eq!(auto, None);
+        assert!(Signer::None.presign(&req, &Payload::EMPTY, SigningTime::now(), 60).is_err());
     }
 
     #[test]

@@ -136,6 +136,10 @@ impl<'a> Rotator<'a> {
                  gwctl profile edit {} --secret-stdin",
                 self.name
             ))),
+            AuthScheme::None => Err(KeysError::Usage(format!(
+                "profile {:?} has auth none: there is no key or password to rotate",
+                self.name
+            ))),
         }
     }
 

@@ -10,6 +10,7 @@
 //! | `file` | an age-encrypted file per profile, passphrase from a prompt or `GWCTL_FILE_PASSPHRASE` | yes |
 //! | `env:VAR` | the environment variable `VAR`, read at use | no |
 //! | `command:CMD` | what `CMD` prints (like AWS `credential_process`, `pass`, `op read`) | no |
+//! | `none` | nothing: the store of an `auth = "none"` profile, which has no secret | no |
 //!
 //! Entry names (a profile name, or `NAME#pending` / `NAME#previous` for rotation slots, or
 //! `NAME#token` for a cached token) are
@@ -119,6 +120,8 @@ pub enum StoreSpec {
     File,
     Env(String),
     Command(String),
+    /// No store: an `auth = "none"` profile keeps no secret.
+    None,
 }
 
 impl StoreSpec {
@@ -133,6 +136,7 @@ impl fmt::Display for StoreSpec {
             StoreSpec::File => f.write_str("file"),
             StoreSpec::Env(v) => write!(f, "env:{v}"),
             StoreSpec::Command(c) => write!(f, "command:{c}"),
+            StoreSpec::None => f.write_str("none"),
         }
     }
 }
@@ -158,6 +162,7 @@ impl FromStr for StoreSpec {
         match s {
             "auto" => Ok(StoreSpec::Auto),
             "file" => Ok(StoreSpec::File),
+            "none" => Ok(StoreSpec::None),
             other => KeyringBackend::from_name(other)
                 .map(StoreSpec::Keyring)
                 .ok_or_else(|| StoreError::BadSpec(format!("unknown store {other:?} (expected {})", StoreSpec::HELP))),
@@ -245,7 +250,42 @@ pub fn open(spec: &StoreSpec, config_dir: &Path) -> Result<Box<dyn SecretStore>,
         StoreSpec::File => Box::new(FileStore::new(file_store_dir(config_dir))),
         StoreSpec::Env(var) => Box::new(EnvStore::new(var.clone())),
         StoreSpec::Command(cmd) => Box::new(CommandStore::new(cmd.clone())),
+        StoreSpec::None => Box::new(NoStore),
     })
+}
+
+/// The store of a profile without a secret (`auth = "none"`): holds nothing, takes nothing.
+pub struct NoStore;
+
+impl SecretStore for NoStore {
+    fn spec(&self) -> StoreSpec {
+        StoreSpec::None
+    }
+
+    fn get(&self, profile: &str) -> Result<Secret, StoreError> {
+        check_entry(profile)?;
+        Err(StoreError::NotFound { store: "none".into(), profile: profile.to_string() })
+    }
+
+    fn set(&self, _profile: &str, _secret: &[u8]) -> Result<(), StoreError> {
+        Err(self.read_only().unwrap_or_else(|| StoreError::Failed("the none store keeps nothing".into())))
+    }
+
+    fn delete(&self, profile: &str) -> Result<bool, StoreError> {
+        check_entry(profile)?;
+        Ok(false)
+    }
+
+    fn probe(&self) -> Result<Duration, StoreError> {
+        Ok(Duration::ZERO)
+    }
+
+    fn read_only(&self) -> Option<StoreError> {
+        Some(StoreError::ReadOnly {
+            store: "none".into(),
+            hint: "a profile with auth none keeps no secret (choose a scheme and a store to keep one)".into(),
+        })
+    }
 }
 
 /// `auto`: the platform keyring, if a real operation on it succeeds. Never falls back to a
@@ -276,9 +316,17 @@ mod tests {
 
     #[test]
     fn specs_round_trip() {
-        for s in
-            ["auto", "secret-service", "keyutils", "keychain", "wincred", "file", "env:MY_KEY", "command:pass show x"]
-        {
+        for s in [
+            "auto",
+            "secret-service",
+            "keyutils",
+            "keychain",
+            "wincred",
+            "file",
+            "env:MY_KEY",
+            "command:pass show x",
+            "none",
+        ] {
             assert_eq!(s.parse::<StoreSpec>().unwrap().to_string(), s);
         }
         for bad in ["", "env:", "env:A-B", "command: ", "vault"] {
