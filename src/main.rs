@@ -1,6 +1,6 @@
 //! The gwctl binary: parse, dispatch, map errors to exit codes (table in README.md).
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 /// mimalloc instead of glibc's malloc: `serve` and `invoke batch` allocate per request from
 /// several threads, where glibc's allocator took about 15% of the CPU (BENCHMARKS.md).
@@ -10,7 +10,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> std::process::ExitCode {
     // `COMPLETE=bash gwctl …`: answer the shell's completion request and exit.
     clap_complete::CompleteEnv::with_factory(gwctl::cli::Cli::command).complete();
-    let cli = match gwctl::cli::Cli::try_parse() {
+    // The command tree is built once and never dropped: the process ends soon after, and
+    // freeing its thousands of small allocations cost a sixth of `gwctl --version`'s start.
+    let mut cmd = gwctl::cli::Cli::command();
+    let parsed = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut m| gwctl::cli::Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd)));
+    std::mem::forget(cmd);
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version print to stdout and succeed.
