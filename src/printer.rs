@@ -359,7 +359,8 @@ pub fn print_deferred() {
 }
 
 /// Header names whose values are secrets even inside a canonical request.
-const SECRET_HEADERS: [&str; 5] = ["x-amz-security-token", "authorization", "x-api-key", "cookie", "proxy-authorization"];
+const SECRET_HEADERS: [&str; 5] =
+    ["x-amz-security-token", "authorization", "x-api-key", "cookie", "proxy-authorization"];
 
 /// The longest line shown in a signature diff.
 const DIFF_LINE_WIDTH: usize = 300;
@@ -372,7 +373,12 @@ pub fn signature_diff(server: &errors::ServerSigned, ours: &crate::signing::Sign
     let mut out = String::new();
     let mut same = Vec::new();
     for (what, theirs, mine, label) in [
-        ("canonical request", server.canonical_request.as_deref(), ours.canonical_request.as_str(), creq_part as Labeler),
+        (
+            "canonical request",
+            server.canonical_request.as_deref(),
+            ours.canonical_request.as_str(),
+            creq_part as Labeler,
+        ),
         ("string to sign", server.string_to_sign.as_deref(), ours.string_to_sign.as_str(), sts_part as Labeler),
     ] {
         let Some(theirs) = theirs else { continue };
@@ -553,18 +559,20 @@ mod tests {
     #[test]
     fn the_first_differing_line_is_named() {
         let theirs = errors::ServerSigned {
-            canonical_request: Some(CREQ.replace("x-note:hello", "x-note:hello-changed").replace("SECRET-SESSION", "<redacted>")),
+            canonical_request: Some(
+                CREQ.replace("x-note:hello", "x-note:hello-changed").replace("SECRET-SESSION", "<redacted>"),
+            ),
             string_to_sign: Some(STS.replace("feed", "beef")),
         };
         let d = signature_diff(&theirs, &ours(CREQ, STS));
-        assert!(
-            d.contains("canonical request differs from gwctl's, first at line 8 (the header x-note)"),
-            "{d}"
-        );
+        assert!(d.contains("canonical request differs from gwctl's, first at line 8 (the header x-note)"), "{d}");
         assert!(d.contains("\n  - x-note:hello\n  + x-note:hello-changed\n"), "{d}");
         // The session token is masked, and the server's masked copy is not a difference.
         assert!(!d.contains("SECRET-SESSION") && !d.contains("+ x-amz-security-token"), "{d}");
-        assert!(d.contains("string to sign differs from gwctl's, first at line 4 (the hash of the canonical request)"), "{d}");
+        assert!(
+            d.contains("string to sign differs from gwctl's, first at line 4 (the hash of the canonical request)"),
+            "{d}"
+        );
         // Long runs of equal lines are folded.
         assert!(d.contains("    … 5 equal lines\n"), "{d}");
     }
@@ -578,10 +586,16 @@ mod tests {
         let extra = CREQ.replace("host:127.0.0.1:8080\n", "host:127.0.0.1:8080\nx-forwarded-for:10.0.0.1\n");
         let theirs = errors::ServerSigned { canonical_request: Some(extra), string_to_sign: None };
         let d = signature_diff(&theirs, &ours(CREQ, STS));
-        assert!(d.contains("first at line 6 (the header x-amz-date)") && d.contains("  + x-forwarded-for:10.0.0.1\n"), "{d}");
+        assert!(
+            d.contains("first at line 6 (the header x-amz-date)") && d.contains("  + x-forwarded-for:10.0.0.1\n"),
+            "{d}"
+        );
         assert!(!d.contains("string to sign"), "{d}");
         // The scope line of a string to sign (wrong region).
-        let theirs = errors::ServerSigned { canonical_request: None, string_to_sign: Some(STS.replace("us-east-1", "eu-west-1")) };
+        let theirs = errors::ServerSigned {
+            canonical_request: None,
+            string_to_sign: Some(STS.replace("us-east-1", "eu-west-1")),
+        };
         let d = signature_diff(&theirs, &ours(CREQ, STS));
         assert!(d.contains("first at line 3 (the credential scope: date/region/service)"), "{d}");
     }

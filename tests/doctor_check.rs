@@ -97,10 +97,8 @@ fn one_call_per_profile_says_who_was_accepted_or_refused() {
     }
     let (code, jwks, err) = gw(&sb, ENV, &["keys", "jwks", "-p", "rsa"]);
     assert_eq!(code, 0, "{err}");
-    let thumbprint = serde_json::from_str::<serde_json::Value>(&jwks).unwrap()["keys"][0]["kid"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let thumbprint =
+        serde_json::from_str::<serde_json::Value>(&jwks).unwrap()["keys"][0]["kid"].as_str().unwrap().to_string();
     std::fs::write(d.join("jwks.json"), &jwks).unwrap();
     // No URL: not called.
     add(&sb, ENV, &["offline", "--auth", "bearer", "--store", "env:T_BEARER"]);
@@ -172,10 +170,7 @@ fn clock_skew_unreachable_gateways_and_refused_tokens() {
     assert_eq!(code, 0, "{err}");
     let line = call_line(&out, "late");
     assert!(line.starts_with(&format!("accepted: GET {url} as bearer: HTTP 200; clock ")), "{line}");
-    assert!(
-        ["599", "600", "601"].iter().any(|s| line.contains(&format!("clock {s} s ahead of the server"))),
-        "{line}"
-    );
+    assert!(["599", "600", "601"].iter().any(|s| line.contains(&format!("clock {s} s ahead of the server"))), "{line}");
     assert!(line.contains("WARNING, SigV4 refuses requests more than 5 min off"), "{line}");
 
     // Nothing listens: the check cannot be made (exit 8, the profile named).

@@ -25,10 +25,7 @@ fn ok(sb: &Sandbox, args: &[&str]) -> (String, String) {
 
 fn token(sb: &Sandbox, profile: &str) -> String {
     let (out, _) = ok(sb, &["sign", "--profile", profile, "https://gw.example/v1/chat"]);
-    out.lines()
-        .find_map(|l| l.strip_prefix("Authorization: Bearer "))
-        .unwrap_or_else(|| panic!("{out}"))
-        .to_string()
+    out.lines().find_map(|l| l.strip_prefix("Authorization: Bearer ")).unwrap_or_else(|| panic!("{out}")).to_string()
 }
 
 fn kid_of(token: &str) -> String {
@@ -171,10 +168,8 @@ fn the_dry_run_announces_what_the_real_run_does() {
     assert!(dry.contains(&format!("its kid is {announced} (RFC 7638 thumbprint of the new key)")), "{dry}");
     assert!(show(&sb, "signer").get("rotation").is_none(), "a dry run changes nothing");
 
-    let (code, out, err) = run_with_stdin(
-        cmd(&sb, &["keys", "rotate", "--profile", "signer", "--new-secret-stdin", "--yes"]),
-        &new_pem,
-    );
+    let (code, out, err) =
+        run_with_stdin(cmd(&sb, &["keys", "rotate", "--profile", "signer", "--new-secret-stdin", "--yes"]), &new_pem);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(&format!("kid {announced} (RFC 7638 thumbprint of the new key)")), "{out}");
     assert!(err.contains(&format!("its kid is {announced} (RFC 7638 thumbprint of the new key)")), "{err}");
@@ -207,7 +202,10 @@ fn the_dry_run_announces_what_the_real_run_does() {
 fn without_a_terminal_rotate_needs_yes() {
     let sb = Sandbox::new();
     let (code, _, err) = run_with_stdin(
-        cmd(&sb, &["profile", "add", "b", "--auth", "basic", "--username", "alice", "--store", "keyutils", "--secret-stdin"]),
+        cmd(
+            &sb,
+            &["profile", "add", "b", "--auth", "basic", "--username", "alice", "--store", "keyutils", "--secret-stdin"],
+        ),
         b"old-password",
     );
     assert_eq!(code, 0, "{err}");
@@ -222,12 +220,28 @@ fn without_a_terminal_rotate_needs_yes() {
     assert!(dry.contains("make a new password (32 random letters and digits)"), "{dry}");
     assert!(dry.contains("keep using the current password until gwctl keys rotate --profile b --finish"), "{dry}");
     let (code, _, err) = run_with_stdin(
-        cmd(&sb, &["profile", "add", "ak", "--auth", "apipark", "--access-key-id", "OLDKEY", "--store", "keyutils", "--secret-stdin"]),
+        cmd(
+            &sb,
+            &[
+                "profile",
+                "add",
+                "ak",
+                "--auth",
+                "apipark",
+                "--access-key-id",
+                "OLDKEY",
+                "--store",
+                "keyutils",
+                "--secret-stdin",
+            ],
+        ),
         b"old-secret-0123456789",
     );
     assert_eq!(code, 0, "{err}");
-    let (code, dry, err) =
-        run_with_stdin(cmd(&sb, &["keys", "rotate", "-p", "ak", "--dry-run", "--new-secret-stdin"]), b"NEWKEY s3cret-value-42");
+    let (code, dry, err) = run_with_stdin(
+        cmd(&sb, &["keys", "rotate", "-p", "ak", "--dry-run", "--new-secret-stdin"]),
+        b"NEWKEY s3cret-value-42",
+    );
     assert_eq!(code, 0, "{err}");
     assert!(dry.contains("access key NEWKEY") && dry.contains("(OLDKEY)") && !dry.contains("s3cret"), "{dry}");
 
@@ -235,7 +249,10 @@ fn without_a_terminal_rotate_needs_yes() {
     ok(&sb, &["keys", "rotate", "--profile", "b", "--yes"]);
     let (code, _, err) = run(cmd(&sb, &["keys", "rotate", "--profile", "b", "--finish"]));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("gwctl keys rotate --profile b --finish changes credentials") && err.contains("pass --yes"), "{err}");
+    assert!(
+        err.contains("gwctl keys rotate --profile b --finish changes credentials") && err.contains("pass --yes"),
+        "{err}"
+    );
     assert_eq!(show(&sb, "b")["rotation"]["step"], "pending");
     // Re-running an unfinished rotation only shows it again: no question.
     ok(&sb, &["keys", "rotate", "--profile", "b"]);
@@ -246,7 +263,10 @@ fn on_a_terminal_rotate_shows_the_plan_and_asks() {
     let Some(python) = common::venv_python() else { return };
     let sb = Sandbox::new();
     let (code, _, err) = run_with_stdin(
-        cmd(&sb, &["profile", "add", "b", "--auth", "basic", "--username", "alice", "--store", "keyutils", "--secret-stdin"]),
+        cmd(
+            &sb,
+            &["profile", "add", "b", "--auth", "basic", "--username", "alice", "--store", "keyutils", "--secret-stdin"],
+        ),
         b"old-password",
     );
     assert_eq!(code, 0, "{err}");

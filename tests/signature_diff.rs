@@ -82,8 +82,12 @@ fn the_server_canonical_request_against_gwctls() {
     let mut server = Daemon::spawn("gwctl serve", c, &log);
     server.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, &log);
     let mut c = Command::new(&python);
-    c.arg(common::data_dir().join("../py/header_proxy.py"))
-        .args([&proxy.to_string(), &port.to_string(), "X-Note", "-changed"]);
+    c.arg(common::data_dir().join("../py/header_proxy.py")).args([
+        &proxy.to_string(),
+        &port.to_string(),
+        "X-Note",
+        "-changed",
+    ]);
     let plog = d.join("proxy.log");
     let mut proxied = Daemon::spawn("header proxy", c, &plog);
     proxied.wait_http(&format!("http://127.0.0.1:{proxy}/health"), 90, &plog);
@@ -164,8 +168,12 @@ fn a_session_token_in_the_canonical_request_is_never_shown() {
     let mut server = Daemon::spawn("gwctl serve", c, &log);
     server.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, &log);
     let mut c = Command::new(&python);
-    c.arg(common::data_dir().join("../py/header_proxy.py"))
-        .args([&proxy.to_string(), &port.to_string(), "X-Note", "-changed"]);
+    c.arg(common::data_dir().join("../py/header_proxy.py")).args([
+        &proxy.to_string(),
+        &port.to_string(),
+        "X-Note",
+        "-changed",
+    ]);
     let plog = d.join("proxy.log");
     let mut proxied = Daemon::spawn("header proxy", c, &plog);
     proxied.wait_http(&format!("http://127.0.0.1:{proxy}/health"), 90, &plog);

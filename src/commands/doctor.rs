@@ -13,9 +13,9 @@ use crate::http::{HttpOptions, Outgoing};
 use crate::profile::Profile;
 use crate::profile::config::ConfigFile;
 use crate::profile::resolve;
+use crate::profile::store::{self, KeyringBackend, KeyringStore, PASSPHRASE_VAR, SecretStore, StoreError, StoreSpec};
 use crate::request::Body;
 use crate::scheme::AuthConfig;
-use crate::profile::store::{self, KeyringBackend, KeyringStore, PASSPHRASE_VAR, SecretStore, StoreError, StoreSpec};
 
 pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
     let max_age = crate::util::parse_duration_secs(&args.max_age)?;
@@ -382,7 +382,10 @@ mod tests {
         h.insert("date", "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
         // 784111777 is that date; sent 2 s before it, answered 2 s after: in step.
         assert_eq!(clock_note(&h, at(784_111_775), at(784_111_779)), "clock in step with the server (±1 s)");
-        assert_eq!(clock_note(&h, at(784_111_677), at(784_111_677)), "clock 101 s behind the server: WARNING, JWT verifiers often allow only 60 s");
+        assert_eq!(
+            clock_note(&h, at(784_111_677), at(784_111_677)),
+            "clock 101 s behind the server: WARNING, JWT verifiers often allow only 60 s"
+        );
         h.insert("date", "yesterday".parse().unwrap());
         assert!(clock_note(&h, at(0), at(1)).contains("does not parse"));
     }
@@ -392,7 +395,10 @@ mod tests {
         let sigv4 = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
                      SignedHeaders=host;x-amz-date, Signature=5fa00fa3";
         assert_eq!(sent_key_id(sigv4).as_deref(), Some("AKIDEXAMPLE"));
-        assert_eq!(sent_key_id("SDK-HMAC-SHA256 Access=HWKEY, SignedHeaders=host, Signature=ab").as_deref(), Some("HWKEY"));
+        assert_eq!(
+            sent_key_id("SDK-HMAC-SHA256 Access=HWKEY, SignedHeaders=host, Signature=ab").as_deref(),
+            Some("HWKEY")
+        );
         assert_eq!(sent_key_id("Basic YWxpY2U6cHc="), None);
         // {"alg":"ES256","kid":"k-1"}.{}.sig
         assert_eq!(sent_kid("Bearer eyJhbGciOiJFUzI1NiIsImtpZCI6ImstMSJ9.e30.c2ln").as_deref(), Some("k-1"));
@@ -410,7 +416,10 @@ mod tests {
             "http://h:5000/api/3.0/mlflow/gateway/endpoints/list"
         );
         assert_eq!(u("https://x.example/v1", Some(Gateway::Generic)), "https://x.example/v1");
-        assert_eq!(u("https://abc.execute-api.us-east-1.amazonaws.com/prod", None), "https://abc.execute-api.us-east-1.amazonaws.com/prod");
+        assert_eq!(
+            u("https://abc.execute-api.us-east-1.amazonaws.com/prod", None),
+            "https://abc.execute-api.us-east-1.amazonaws.com/prod"
+        );
         assert!(check_url("not a url", None).is_err());
     }
 }

@@ -172,10 +172,8 @@ pub fn server_signed(body: &[u8]) -> Option<ServerSigned> {
         found = from_message(&text);
     }
     let clean = |s: Option<String>| s.map(|s| bounded(&s)).filter(|s| !s.is_empty());
-    let found = ServerSigned {
-        canonical_request: clean(found.canonical_request),
-        string_to_sign: clean(found.string_to_sign),
-    };
+    let found =
+        ServerSigned { canonical_request: clean(found.canonical_request), string_to_sign: clean(found.string_to_sign) };
     (found.canonical_request.is_some() || found.string_to_sign.is_some()).then_some(found)
 }
 

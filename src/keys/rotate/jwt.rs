@@ -106,7 +106,10 @@ impl Rotator<'_> {
         failpoint("after-store-pending");
         step(
             &self.name,
-            format_args!("stored the new {alg:?} key as pending; its kid is {} ({KID_IS})", kid.as_deref().unwrap_or("?")),
+            format_args!(
+                "stored the new {alg:?} key as pending; its kid is {} ({KID_IS})",
+                kid.as_deref().unwrap_or("?")
+            ),
         );
         self.jwt_switch()
     }
