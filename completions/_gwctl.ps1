@@ -318,7 +318,7 @@ Register-ArgumentCompleter -Native -CommandName 'gwctl' -ScriptBlock {
         'gwctl;doctor' {
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]')
-            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Also get a token (OAuth2) or session (AssumeRole) for each token profile, to check it works')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print progress notes on stderr (never secrets)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -291,7 +291,7 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;doctor'= {
             cand --max-age 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
-            cand --check 'Also get a token (OAuth2) or session (AssumeRole) for each token profile, to check it works'
+            cand --check 'Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
             cand -h 'Print help'

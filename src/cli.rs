@@ -47,7 +47,7 @@ pub enum Command {
     )]
     Profile(ProfileCommand),
     /// Check the config file, the secret stores available here, each profile's secret and key age
-    #[command(after_help = "Examples:\n  gwctl doctor\n  gwctl doctor --max-age 30d")]
+    #[command(after_help = "Examples:\n  gwctl doctor\n  gwctl doctor --max-age 30d\n  gwctl doctor --check")]
     Doctor(DoctorArgs),
     /// Rotate credentials without losing a working one; print a JWT profile's JWKS
     #[command(
@@ -110,7 +110,7 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "AGE", default_value = "90d")]
     pub max_age: String,
 
-    /// Also get a token (OAuth2) or session (AssumeRole) for each token profile, to check it works
+    /// Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)
     #[arg(long)]
     pub check: bool,
 }

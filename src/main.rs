@@ -50,6 +50,7 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gwctl: error: {}", gwctl::redact::sanitize_line(&e.to_string()));
+            gwctl::printer::print_deferred(); // what explains the error, after its line
             std::process::ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -81,7 +81,7 @@ fn jwt_key_pairs_rotate_and_jwks_verifies_old_and_new_tokens() {
         let before = token(&sb, &p);
         assert_eq!(verify_with_jwks(&python, &sb, &p, &[&before]), vec!["ok k1"], "{alg}");
 
-        let (out, err) = ok(&sb, &["keys", "rotate", "--profile", &p]);
+        let (out, err) = ok(&sb, &["keys", "rotate", "--profile", &p, "--yes"]);
         assert!(out.contains("gwctl keys jwks") && out.contains("--finish"), "{out}");
         assert!(!err.contains("PRIVATE KEY"), "{err}");
         let after = token(&sb, &p);
@@ -103,7 +103,7 @@ fn jwt_key_pairs_rotate_and_jwks_verifies_old_and_new_tokens() {
         // A second rotation before --finish would drop a published key: refused.
         let (code, _, err) = run(cmd(&sb, &["keys", "rotate", "--profile", &p]));
         assert_eq!(code, 11, "{err}");
-        ok(&sb, &["keys", "rotate", "--profile", &p, "--finish"]);
+        ok(&sb, &["keys", "rotate", "--profile", &p, "--finish", "--yes"]);
         let v = verify_with_jwks(&python, &sb, &p, &[&before, &after]);
         assert!(v[0].starts_with("fail") && v[1] == format!("ok {new_kid}"), "{alg}: {v:?}");
         assert!(show(&sb, &p).get("rotation").is_none());
@@ -134,7 +134,7 @@ fn jwt_key_pairs_rotate_and_jwks_verifies_old_and_new_tokens() {
     for step in ["after-store-pending", "after-switch"] {
         let before = token(&sb, "j-kill");
         let old_kid = kid_of(&before);
-        common::kill_at_failpoint(cmd(&sb, &["keys", "rotate", "--profile", "j-kill"]), step);
+        common::kill_at_failpoint(cmd(&sb, &["keys", "rotate", "--profile", "j-kill", "--yes"]), step);
         assert_eq!(show(&sb, "j-kill")["rotation"]["step"], "created", "{step}");
         let during = token(&sb, "j-kill");
         let v = verify_with_jwks(&python, &sb, "j-kill", &[&before, &during]);
@@ -144,7 +144,7 @@ fn jwt_key_pairs_rotate_and_jwks_verifies_old_and_new_tokens() {
         let after = token(&sb, "j-kill");
         let v = verify_with_jwks(&python, &sb, "j-kill", &[&before, &during, &after]);
         assert!(v.iter().all(|l| l.starts_with("ok")), "{step}: {v:?}");
-        ok(&sb, &["keys", "rotate", "--profile", "j-kill", "--finish"]);
+        ok(&sb, &["keys", "rotate", "--profile", "j-kill", "--finish", "--yes"]);
     }
 }
 
@@ -161,7 +161,7 @@ fn hmac_jwt_has_no_jwks_and_rotates_through_the_admin() {
     assert!(err.contains("no public key to publish") && err.trim().lines().count() == 1, "{err}");
 
     let old = authorization(&sb, "h");
-    let (out, _) = ok(&sb, &["keys", "rotate", "--profile", "h"]);
+    let (out, _) = ok(&sb, &["keys", "rotate", "--profile", "h", "--yes"]);
     assert!(out.contains("secret: ") && out.contains("--finish"), "{out}");
     assert_eq!(show(&sb, "h")["rotation"]["step"], "pending");
     // Until --finish the old secret still signs.
@@ -170,7 +170,7 @@ fn hmac_jwt_has_no_jwks_and_rotates_through_the_admin() {
     // Re-running shows the same pending secret again instead of making another.
     let (again, _) = ok(&sb, &["keys", "rotate", "--profile", "h"]);
     assert_eq!(again, out);
-    ok(&sb, &["keys", "rotate", "--profile", "h", "--finish"]);
+    ok(&sb, &["keys", "rotate", "--profile", "h", "--finish", "--yes"]);
     let new = token(&sb, "h");
     let secret_b64 = out.lines().find_map(|l| l.trim().strip_prefix("secret: ")).unwrap().split(' ').next().unwrap();
     use base64::Engine as _;
@@ -210,7 +210,7 @@ fn aksk_pairs_wait_for_the_admin_then_switch() {
             b"old-secret",
         );
         assert_eq!(code, 0, "{err}");
-        let (out, err) = ok(&sb, &["keys", "rotate", "--profile", &p]);
+        let (out, err) = ok(&sb, &["keys", "rotate", "--profile", &p, "--yes"]);
         let new_ak = out.lines().find_map(|l| l.trim().strip_prefix("access key: ")).unwrap().to_string();
         let new_sk = out.lines().find_map(|l| l.trim().strip_prefix("secret key: ")).unwrap().to_string();
         assert_eq!((new_ak.len(), new_sk.len()), (20, 40), "{out}");
@@ -221,14 +221,14 @@ fn aksk_pairs_wait_for_the_admin_then_switch() {
         assert!(authorization(&sb, &p).contains("OLDKEY"), "the old pair signs until --finish");
         let config = std::fs::read_to_string(sb.config()).unwrap();
         assert!(!config.contains(&new_sk), "no secret in the config");
-        ok(&sb, &["keys", "rotate", "--profile", &p, "--finish"]);
+        ok(&sb, &["keys", "rotate", "--profile", &p, "--finish", "--yes"]);
         let auth = authorization(&sb, &p);
         assert!(auth.contains(&new_ak) && !auth.contains("OLDKEY"), "{auth}");
         assert_eq!(show(&sb, &p)["access_key_id"], new_ak.as_str());
     }
     // A pair given on stdin is not echoed back.
     let (code, out, err) = run_with_stdin(
-        cmd(&sb, &["keys", "rotate", "--profile", "ak-apipark", "--new-secret-stdin"]),
+        cmd(&sb, &["keys", "rotate", "--profile", "ak-apipark", "--new-secret-stdin", "--yes"]),
         b"GIVENKEY given-secret-value-123\n",
     );
     assert_eq!(code, 0, "{err}");
@@ -265,10 +265,10 @@ fn basic_password_for_a_proxy_gets_an_htpasswd_line() {
         b"old-password",
     );
     assert_eq!(code, 0, "{err}");
-    let (out, err) = ok(&sb, &["keys", "rotate", "--profile", "b"]);
+    let (out, err) = ok(&sb, &["keys", "rotate", "--profile", "b", "--yes"]);
     let line = out.lines().find_map(|l| l.trim().strip_prefix("alice:")).unwrap_or_else(|| panic!("{out}"));
     assert!(line.starts_with("$2"), "bcrypt: {out}");
-    ok(&sb, &["keys", "rotate", "--profile", "b", "--finish"]);
+    ok(&sb, &["keys", "rotate", "--profile", "b", "--finish", "--yes"]);
     use base64::Engine as _;
     let basic = authorization(&sb, "b");
     let decoded = base64::engine::general_purpose::STANDARD.decode(basic.strip_prefix("Basic ").unwrap()).unwrap();

@@ -128,7 +128,7 @@ fn rotation_against_moto() {
     add_profile(&sb, &aws, "alice", "file", &old.0, &old.1);
     let (code, out, err) = rotate(&sb, "alice", &["--dry-run"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("would rotate access key"), "{out}");
+    assert!(out.contains("would (dry run: nothing was changed)") && out.contains("rotate access key"), "{out}");
     assert_eq!(aws.keys("alice").len(), 1, "a dry run changes nothing");
     // With -v: every step logged, and still no secret (old, new, or the stored JSON) in it.
     let (code, _, err) = rotate(&sb, "alice", &["-v"]);

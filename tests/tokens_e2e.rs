@@ -288,7 +288,7 @@ fn oauth2_refresh_revocation_errors_and_token_command() {
     let wrong: Vec<&str> = doctor.lines().skip_while(|l| !l.trim_start().starts_with("wrong ")).take(3).collect();
     assert!(wrong.iter().any(|l| l.contains("cached token: none")), "{doctor}");
     let (code, doctor, _) = gw(&sb, &["doctor", "--check"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 9, "a profile is refused (its client secret): {doctor}");
     assert!(doctor.contains("token check: FAILED: the token endpoint"), "{doctor}");
     assert!(doctor.contains("token check: OK, valid for"), "{doctor}");
 

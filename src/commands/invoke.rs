@@ -160,9 +160,14 @@ fn call(client: &Client, a: &InvokeArgs, url: url::Url, body: Body, who: &str) -
         ));
     }
     let show_request = a.dry_run || crate::log::is_verbose();
+    // The last attempt as sent: to sign it again when the server explains a signature refusal.
+    let last_sent: std::sync::Mutex<Option<Sent>> = std::sync::Mutex::new(None);
     let mut on_request = |attempt: u32, method: &str, url: &str, headers: &[(String, String)]| {
         if show_request {
             eprint!("{}", describe_request(attempt, method, url, headers));
+        }
+        if let Ok(mut last) = last_sent.lock() {
+            *last = Some(Sent { method: method.to_string(), url: url.to_string(), headers: headers.to_vec() });
         }
     };
     if a.dry_run {
@@ -192,9 +197,55 @@ fn call(client: &Client, a: &InvokeArgs, url: url::Url, body: Body, who: &str) -
         }
         let started = std::time::Instant::now();
         let render = RenderOptions { started, ..render };
-        printer::render(sent?, &render).await
+        let resp = sent?;
+        let ours = match resp.status().as_u16() {
+            400 | 401 | 403 => {
+                let last = last_sent.lock().ok().and_then(|mut l| l.take());
+                signed_again(client, &out.headers, &body, last).await
+            }
+            _ => None,
+        };
+        printer::render_signed(resp, &render, ours.as_ref()).await
     })?
     .map_err(|e| explain_refusal(e, who))
+}
+
+/// One attempt as it was sent (headers signed).
+struct Sent {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+}
+
+/// gwctl's canonical request and string to sign for a refused attempt: the request signed
+/// again with the date it carried. `None` for schemes without a canonical request, and when
+/// signing again does not reproduce the attempt's `Authorization` (another key since, a
+/// redirect that changed the request): what is compared must be what was sent.
+async fn signed_again(
+    client: &Client,
+    request_headers: &[(String, String)],
+    body: &Body,
+    sent: Option<Sent>,
+) -> Option<crate::signing::SignatureDetails> {
+    use crate::scheme::AuthScheme;
+    let sent = sent?;
+    if !matches!(client.auth().settings().scheme(), AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei) {
+        return None;
+    }
+    let header = |name: &str| sent.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+    let date = ["X-Amz-Date", "X-Sdk-Date", "X-Gateway-Date"].iter().find_map(|d| header(d))?;
+    let time = crate::signing::SigningTime::parse(date).ok()?;
+    let url = url::Url::parse(&sent.url).ok()?;
+    let mut req = crate::signing::Request::from_url(&sent.method, &url).ok()?;
+    req.headers = request_headers.to_vec();
+    let signer = client.auth().signer(&req.authority).await.ok()?;
+    let signed = signer.sign(&req, &body.payload(), time).ok()?;
+    let again = signed.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("authorization")).map(|(_, v)| v.as_str());
+    if again.is_none() || again != header("authorization") {
+        crate::log::verbose(format_args!("signing the refused request again gave another signature: no comparison"));
+        return None;
+    }
+    signed.details
 }
 
 /// A 401/403 says who was refused: which profile, scheme and key id or user.

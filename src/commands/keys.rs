@@ -40,10 +40,10 @@ pub fn run(cmd: KeysCommand, cf: &ConfigFile) -> Result<(), Error> {
             if a.finish && (new_secret.is_some() || a.keep_old) {
                 return Err(Error::Usage("--finish takes no new secret and no --keep-old".into()));
             }
-            let confirm: Option<Box<crate::keys::rotate::Confirm>> = crate::prompt::interactive().then(|| {
-                Box::new(|q: &str| crate::prompt::confirm(q).map_err(|e| KeysError::Input(e.to_string())))
-                    as Box<crate::keys::rotate::Confirm>
-            });
+            // On a terminal: the plan, then "Go ahead?" (default no). Without one, the library
+            // refuses unless --yes (or --dry-run) was given.
+            let confirm: Option<Box<crate::keys::rotate::Confirm>> =
+                crate::prompt::interactive().then(|| Box::new(ask_plan) as Box<crate::keys::rotate::Confirm>);
             let opts = RotateOptions {
                 yes: a.yes,
                 dry_run: a.dry_run,
@@ -67,4 +67,10 @@ pub fn run(cmd: KeysCommand, cf: &ConfigFile) -> Result<(), Error> {
             super::print(&format!("{text}\n"))
         }
     }
+}
+
+/// Shows what the rotation will do on standard error and asks whether to go ahead (default no).
+fn ask_plan(plan: &str) -> Result<bool, KeysError> {
+    eprint!("{plan}");
+    crate::prompt::confirm("Go ahead?").map_err(|e| KeysError::Input(e.to_string()))
 }

@@ -16,10 +16,10 @@ impl Rotator<'_> {
         loop {
             let p = self.profile()?;
             let Some(r) = p.rotation.clone() else {
-                if self.aws_start(&api, &p).await? {
-                    continue;
+                match self.aws_start(&api, &p).await? {
+                    None => continue,
+                    Some(dry_run) => return Ok(dry_run),
                 }
-                return Ok(Report::default());
             };
             match r.step {
                 RotationStep::Creating => self.aws_create(&api, &p, &r).await?,
@@ -61,9 +61,9 @@ impl Rotator<'_> {
         }
     }
 
-    /// Lists the keys, checks there is room for one more, records the intent. Returns whether
-    /// to go on (false for --dry-run).
-    pub(super) async fn aws_start(&self, api: &AwsApi, p: &Profile) -> Result<bool, KeysError> {
+    /// Lists the keys, checks there is room for one more, records the intent. Returns the
+    /// dry run's report, or `None` to go on.
+    pub(super) async fn aws_start(&self, api: &AwsApi, p: &Profile) -> Result<Option<Report>, KeysError> {
         let current = self.aws_current(p)?;
         let (user, keys) = api.list_access_keys(&current).await?;
         step(&self.name, format_args!("IAM user {user:?} has {} access key(s)", keys.len()));
@@ -93,17 +93,22 @@ impl Rotator<'_> {
                 "IAM user {user:?} already has two access keys, the most IAM allows: {list}. Nothing was changed{hint}"
             )));
         }
-        let plan = format!(
-            "rotate access key {} of IAM user {user:?}: create a new key, check it with STS, switch the profile to it, \
-             then deactivate {}",
-            current.access_key_id,
-            if self.opts.keep_old { "the old key (kept: --keep-old)" } else { "and delete the old key" }
-        );
-        if self.opts.dry_run {
-            println!("would {plan}");
-            return Ok(false);
+        let steps = [
+            format!(
+                "rotate access key {} of IAM user {user:?}: create a new key with IAM CreateAccessKey (its id is \
+                 chosen by IAM when it is made)",
+                current.access_key_id
+            ),
+            "check the new key with STS GetCallerIdentity, then switch the profile to it".to_string(),
+            if self.opts.keep_old {
+                format!("deactivate the old key {} and keep it (--keep-old)", current.access_key_id)
+            } else {
+                format!("deactivate, then delete the old key {}", current.access_key_id)
+            },
+        ];
+        if let Some(report) = self.announce(&steps)? {
+            return Ok(Some(report));
         }
-        self.confirm(&format!("{}?", capitalise(&plan)))?;
         let keys_before = keys.iter().map(|k| k.id.clone()).collect();
         self.update(|p| {
             p.rotation = Some(Rotation {
@@ -117,7 +122,7 @@ impl Rotator<'_> {
                 generated: true,
             })
         })?;
-        Ok(true)
+        Ok(None)
     }
 
     pub(super) async fn aws_create(&self, api: &AwsApi, p: &Profile, r: &Rotation) -> Result<(), KeysError> {

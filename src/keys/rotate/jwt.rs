@@ -36,19 +36,56 @@ impl Rotator<'_> {
             previous.push(sjwt::public_jwk(alg, &current, None)?);
         }
         let previous_jwk = serde_json::Value::Array(previous);
-        let (secret, _, _) = self.new_gateway_secret(p)?;
+        // A key given on standard input has a kid now; a generated key has one only once it
+        // is made (the dry run says so rather than show the kid of a key it throws away).
+        let given = match &self.opts.new_secret {
+            Some(s) => {
+                let key = sjwt::JwtKey::parse(s)?;
+                sjwt::public_jwk(alg, &key, None)?; // the new key must be usable for alg
+                Some((s.clone(), key.thumbprint(alg)?))
+            }
+            None => None,
+        };
+        if let Some((_, kid)) = &given
+            && *kid == old_thumbprint
+        {
+            return Err(KeysError::Input("the new key is the current one".into()));
+        }
+        let what = match &given {
+            Some((_, kid)) => format!(
+                "take the {alg:?} key given on standard input; its kid is {} ({KID_IS})",
+                kid.as_deref().unwrap_or("?")
+            ),
+            None => format!(
+                "make a new {alg:?} key ({}); its kid is the {KID_IS} (computed when the key is made)",
+                key_kind(alg, self.opts.rsa_bits)
+            ),
+        };
+        let configured = p.jwt().and_then(|j| j.kid.clone());
+        let mut steps = vec![what, "sign tokens with the new key at once".to_string()];
+        if let Some(k) = configured.as_ref().filter(|k| Some(*k) != old_thumbprint.as_ref()) {
+            steps.push(format!(
+                "drop the profile's configured kid {k}: from now on every token's kid is the thumbprint of the key \
+                 that signs it"
+            ));
+        }
+        steps.push(format!(
+            "keep publishing the old public key{} in gwctl keys jwks until gwctl keys rotate --profile {} --finish",
+            old_kid.as_deref().map(|k| format!(" (kid {k})")).unwrap_or_default(),
+            self.name
+        ));
+        if let Some(report) = self.announce(&steps)? {
+            return Ok(report);
+        }
+        let secret = match given {
+            Some((s, _)) => s,
+            None => generate::jwt_key(alg, self.opts.rsa_bits)?,
+        };
         let key = sjwt::JwtKey::parse(&secret)?;
-        sjwt::public_jwk(alg, &key, None)?; // the new key must be usable for alg
+        sjwt::public_jwk(alg, &key, None)?;
         let kid = key.thumbprint(alg)?;
         if kid == old_thumbprint {
             return Err(KeysError::Input("the new key is the current one".into()));
-        }
-        if self.opts.dry_run {
-            return Ok(said(format!(
-                "would make a new {alg:?} key with kid {}, sign with it, and keep publishing the old key{} until --finish",
-                kid.as_deref().unwrap_or("?"),
-                old_kid.as_deref().map(|k| format!(" ({k})")).unwrap_or_default()
-            )));
         }
         self.set(Slot::Pending, &secret)?;
         self.update(|p| {
@@ -67,7 +104,13 @@ impl Rotator<'_> {
             set_kid(&mut p.auth, None);
         })?;
         failpoint("after-store-pending");
-        step(&self.name, format_args!("made a new {alg:?} key, kid {}", kid.as_deref().unwrap_or("?")));
+        step(
+            &self.name,
+            format_args!(
+                "stored the new {alg:?} key as pending; its kid is {} ({KID_IS})",
+                kid.as_deref().unwrap_or("?")
+            ),
+        );
         self.jwt_switch()
     }
 
@@ -96,10 +139,26 @@ impl Rotator<'_> {
             ),
         );
         Ok(format!(
-            "Publish the JWKS with both keys to the gateway now:\n  gwctl keys jwks --profile {n}\n\
+            "Tokens are now signed with the new key, kid {kid} ({KID_IS}).\n\
+             Publish the JWKS with both keys to the gateway now:\n  gwctl keys jwks --profile {n}\n\
              When every gateway has it and tokens signed with the old key have expired, run:\n  gwctl keys rotate --profile {n} --finish\n",
+            kid = kid.as_deref().unwrap_or("?"),
             n = self.name
         )
         .into())
+    }
+}
+
+/// How the new key's kid is made, in the same words for the dry run, the question and the log.
+const KID_IS: &str = "RFC 7638 thumbprint of the new key";
+
+/// The kind of key a rotation makes for `alg`.
+fn key_kind(alg: jsonwebtoken::Algorithm, rsa_bits: u32) -> String {
+    use jsonwebtoken::Algorithm as A;
+    match alg {
+        A::ES256 => "EC P-256".into(),
+        A::ES384 => "EC P-384".into(),
+        A::EdDSA => "Ed25519".into(),
+        _ => format!("RSA {rsa_bits} bits"),
     }
 }

@@ -14,13 +14,21 @@ impl Rotator<'_> {
         let api = MlflowUsers { base: base.clone(), user: user.clone(), opts: self.opts.http.clone() };
         match p.rotation.as_ref().map(|r| r.step) {
             None => {
-                let (secret, _, _) = self.new_gateway_secret(&p)?;
-                if self.opts.dry_run {
-                    return Ok(said(format!(
-                        "would change the password of MLflow user {user:?} at {base} and switch the profile to it"
-                    )));
+                let (secret, _, generated) = self.new_gateway_secret(&p)?;
+                let steps = [
+                    format!(
+                        "change the password of MLflow user {user:?} at {base} (MLflow's update-password API) to {}",
+                        if generated {
+                            "a new generated password (32 letters and digits)"
+                        } else {
+                            "the password read from standard input"
+                        }
+                    ),
+                    "check that the server accepts the new password, then switch the profile to it".to_string(),
+                ];
+                if let Some(report) = self.announce(&steps)? {
+                    return Ok(report);
                 }
-                self.confirm(&format!("Change the password of MLflow user {user:?} at {base}?"))?;
                 // The old password must work, or the change cannot be made (and nothing is lost).
                 api.check(&self.get(Slot::Current)?).await?;
                 self.set(Slot::Pending, &secret)?;

@@ -22,8 +22,9 @@ use crate::signing::aksk::AkSkCredentials;
 use crate::signing::jwt as sjwt;
 use crate::signing::sigv4::AwsCredentials;
 
-/// Asks the person running the rotation a yes/no question (the command supplies it; library
-/// code never prompts). `Err` when nobody can be asked.
+/// Shows the person running the rotation what it will do (the text, several lines) and asks
+/// whether to go ahead (the command supplies it; library code never prompts). `Err` when the
+/// terminal cannot be read.
 pub type Confirm = dyn Fn(&str) -> Result<bool, KeysError>;
 
 /// What the user asked for. Not `Debug`: it may hold the new secret.
@@ -66,11 +67,6 @@ pub struct Rotator<'a> {
 
 fn stopped(msg: impl Into<String>) -> KeysError {
     KeysError::Stopped(msg.into())
-}
-
-/// A dry run's (or any other) text for standard output.
-fn said(text: String) -> Report {
-    Zeroizing::new(format!("{text}\n"))
 }
 
 /// A step, logged on standard error (never a secret).
@@ -204,16 +200,42 @@ impl<'a> Rotator<'a> {
         Ok(())
     }
 
-    fn confirm(&self, question: &str) -> Result<(), KeysError> {
+    /// `gwctl keys rotate --profile NAME[ --finish]`, for messages.
+    fn command(&self) -> String {
+        format!("gwctl keys rotate --profile {}{}", self.name, if self.opts.finish { " --finish" } else { "" })
+    }
+
+    /// Before the first change: with `--dry-run`, the plan as the report (nothing changed);
+    /// otherwise the plan is confirmed (`--yes`, or a question on the terminal; without either
+    /// the run is refused). The same words serve the dry run, the question and the log, so a
+    /// dry run announces exactly what the real run does.
+    fn announce(&self, steps: &[String]) -> Result<Option<Report>, KeysError> {
+        // A step may name what a server said (an IAM user name): one clean line each.
+        let plan: String = steps.iter().map(|s| format!("  - {}\n", crate::redact::sanitize_line(s))).collect();
+        if self.opts.dry_run {
+            return Ok(Some(Zeroizing::new(format!(
+                "{} would (dry run: nothing was changed):\n{plan}",
+                self.command()
+            ))));
+        }
+        for s in steps {
+            crate::log::verbose(format_args!("keys rotate {}: plan: {s}", self.name));
+        }
         if self.opts.yes {
-            return Ok(());
+            return Ok(None);
         }
         let Some(ask) = &self.opts.confirm else {
             return Err(KeysError::Usage(format!(
-                "{question} Pass --yes to go ahead (there is no terminal to ask on)"
+                "{} changes credentials and asks first, but there is no terminal to ask on: pass --yes \
+                 (--dry-run shows what it would do)",
+                self.command()
             )));
         };
-        if ask(question)? { Ok(()) } else { Err(stopped("nothing changed")) }
+        if ask(&format!("{} will:\n{plan}", self.command()))? {
+            Ok(None)
+        } else {
+            Err(stopped("you answered no: nothing was changed"))
+        }
     }
 
     fn material(&self, p: &Profile, secret: Secret) -> Result<Material, KeysError> {
@@ -251,11 +273,17 @@ impl<'a> Rotator<'a> {
         };
         match r.step {
             RotationStep::Pending => {
-                if self.opts.dry_run {
-                    return Ok(said(format!(
-                        "would switch profile {:?} to its pending key and forget the old one",
-                        self.name
-                    )));
+                let new = match &r.pending_key_id {
+                    Some(id) => format!(" ({} {id})", if p.scheme() == AuthScheme::Jwt { "kid" } else { "access key" }),
+                    None => String::new(),
+                };
+                let old = r.previous_key_id.as_deref().map(|id| format!(" ({id})")).unwrap_or_default();
+                let steps = [
+                    format!("switch profile {:?} to its pending {}{new}", self.name, secret_word(p)),
+                    format!("forget the old one{old}: do this once the gateway accepts the new one"),
+                ];
+                if let Some(report) = self.announce(&steps)? {
+                    return Ok(report);
                 }
                 if let Some(pending) = self.get_opt(Slot::Pending)? {
                     self.set(Slot::Current, &pending)?;
@@ -284,8 +312,14 @@ impl<'a> Rotator<'a> {
                 .into())
             }
             RotationStep::Overlap => {
-                if self.opts.dry_run {
-                    return Ok(said(format!("would stop publishing the previous public key of {:?}", self.name)));
+                let old = r.previous_key_id.as_deref().map(|id| format!(" (kid {id})")).unwrap_or_default();
+                let steps = [format!(
+                    "stop publishing the previous public key{old} of profile {:?} in gwctl keys jwks: tokens signed \
+                     with it no longer verify once gateways fetch the new JWKS",
+                    self.name
+                )];
+                if let Some(report) = self.announce(&steps)? {
+                    return Ok(report);
                 }
                 self.update(|p| p.rotation = None)?;
                 step(&self.name, format_args!("the previous public key is no longer in the JWKS"));
@@ -330,7 +364,12 @@ fn set_step(p: &mut Profile, step: RotationStep, also: impl FnOnce(&mut Rotation
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+/// What the profile's secret is called in a plan.
+fn secret_word(p: &Profile) -> &'static str {
+    match p.scheme() {
+        AuthScheme::Apipark | AuthScheme::Huawei => "key pair",
+        AuthScheme::Basic => "password",
+        AuthScheme::Jwt => "key",
+        _ => "credential",
+    }
 }

@@ -19,11 +19,8 @@ impl Rotator<'_> {
             return self.install_instructions(p, &pending, r.pending_key_id.as_deref(), r.generated);
         }
         let (secret, id, generated) = self.new_gateway_secret(p)?;
-        if self.opts.dry_run {
-            return Ok(said(format!(
-                "would store a new {} secret as pending and print what the gateway admin installs",
-                p.scheme()
-            )));
+        if let Some(report) = self.announce(&self.gateway_plan(p, id.as_deref(), generated))? {
+            return Ok(report);
         }
         self.set(Slot::Pending, &secret)?;
         let previous = access_key_id(p).or_else(|| p.jwt().and_then(|j| j.kid.clone()));
@@ -41,6 +38,49 @@ impl Rotator<'_> {
         })?;
         step(&self.name, format_args!("stored the new secret as pending in {}", p.store));
         self.install_instructions(p, &secret, id.as_deref(), generated)
+    }
+
+    /// What a gateway-managed rotation does. A value gwctl generates (a key id, a kid) is
+    /// chosen when it is made, so a dry run names only what was given.
+    fn gateway_plan(&self, p: &Profile, id: Option<&str>, generated: bool) -> Vec<String> {
+        let finish = format!("gwctl keys rotate --profile {} --finish", self.name);
+        let current = access_key_id(p).or_else(|| p.jwt().and_then(|j| j.kid.clone()));
+        let current = current.map(|c| format!(" ({c})")).unwrap_or_default();
+        let (new, install) = match p.scheme() {
+            AuthScheme::Apipark | AuthScheme::Huawei => (
+                match (generated, id) {
+                    (false, Some(id)) => format!("take the key pair given on standard input (access key {id})"),
+                    _ => format!(
+                        "make a new key pair: a 20-character access key id starting with {} and a 40-character secret \
+                         key, chosen when they are made",
+                        if p.scheme() == AuthScheme::Huawei { "HW" } else { "AK" }
+                    ),
+                },
+                "print the pair for the gateway admin to install next to the old one",
+            ),
+            AuthScheme::Basic => (
+                if generated {
+                    "make a new password (32 random letters and digits)".to_string()
+                } else {
+                    "take the new password given on standard input".to_string()
+                },
+                "print the htpasswd line (bcrypt) that replaces the user's line in the proxy",
+            ),
+            _ => (
+                if generated {
+                    "make a new HMAC secret with a new random kid (both chosen when they are made)".to_string()
+                } else {
+                    "take the HMAC secret given on standard input, with a new random kid (chosen when it is made)"
+                        .to_string()
+                },
+                "print the secret and its kid for the gateway's JWT verifier, to add next to the old one",
+            ),
+        };
+        vec![
+            new,
+            format!("store it as pending in {} and {install}", p.store),
+            format!("keep using the current {}{current} until {finish}", secret_word(p)),
+        ]
     }
 
     /// The new secret in the form the current slot keeps it, its key id, and whether gwctl made it.
