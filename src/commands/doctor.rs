@@ -73,6 +73,7 @@ pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
     let mut checks = Vec::new();
     for (name, p) in &config.profiles {
         let state = match &p.store {
+            StoreSpec::None => "no secret (auth none: requests go without credentials)".to_string(),
             StoreSpec::Command(_) => "secret printed by the command at use (not run here)".to_string(),
             StoreSpec::File => {
                 let path = store::FileStore::new(store::file_store_dir(&cf.dir())).path(name);
@@ -322,7 +323,8 @@ fn clock_words(skew: i64) -> String {
 /// A warning when the profile's key is older than `max_age` seconds.
 fn key_age(name: &str, p: &crate::profile::Profile, max_age: u64) -> Option<String> {
     use crate::scheme::AuthScheme;
-    if matches!(p.store, StoreSpec::Env(_) | StoreSpec::Command(_))
+    if matches!(p.store, StoreSpec::Env(_) | StoreSpec::Command(_) | StoreSpec::None)
+        || !p.scheme().has_credentials()
         || p.scheme() == AuthScheme::Bearer
         || p.role.is_some()
     {
