@@ -6,8 +6,8 @@
 # Needs: nginx, curl, hyperfine, dbus, gnome-keyring (apt-get install nginx-light curl hyperfine dbus gnome-keyring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-GW=$PWD/target/release/gwctl
+[ -n "${GW:-}" ] || cargo build --release --quiet
+GW=${GW:-$PWD/target/release/gwctl}
 work=$(mktemp -d)
 trap 'nginx -p "$work" -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -6,8 +6,10 @@
 # Needs: hyperfine and GNU time (apt-get install hyperfine time), jwt-cli (cargo install jwt-cli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-GW=target/release/gwctl
+[ -n "${GW:-}" ] || cargo build --release --quiet
+GW=${GW:-target/release/gwctl}
+# jwt-cli from PATH, or where `cargo install jwt-cli --root .bench-tools` put it.
+export PATH="$PWD/.bench-tools/bin:$PATH"
 DATA=bench-data
 mkdir -p "$DATA"
 BIG="$DATA/1GiB.bin"

@@ -5,16 +5,12 @@
 
 mod common;
 
+use common::gw_env as gw;
+
 use std::path::Path;
 use std::process::Command;
 
-use common::{Daemon, Sandbox, free_port, run, run_with_stdin};
-
-fn gw(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
-    let mut c = sb.cmd();
-    c.envs(env.iter().copied()).args(args);
-    run(c)
-}
+use common::{Daemon, Sandbox, free_port, run_with_stdin};
 
 fn add(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) {
     let (code, _, err) = gw(sb, env, &[&["profile", "add"][..], args, &["--yes"]].concat());
@@ -43,11 +39,7 @@ fn call_line<'a>(out: &'a str, name: &str) -> &'a str {
 }
 
 fn serve(sb: &Sandbox, port: u16, args: &[&str], log: &Path) -> Daemon {
-    let mut c = sb.cmd();
-    c.arg("serve").args(["--listen", &format!("127.0.0.1:{port}")]).args(args).envs(ENV.iter().copied());
-    let mut d = Daemon::spawn("gwctl serve", c, log);
-    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, log);
-    d
+    common::serve(sb, port, args, ENV, log)
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::gw_env as gw;
+
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -65,12 +67,6 @@ fn sandbox_with_profile(fake: &Fake, auth: &[&str]) -> Sandbox {
     let (code, _, err) = run(c);
     assert_eq!(code, 0, "{err}");
     sb
-}
-
-fn gw(sb: &Sandbox, env: &[(&str, &str)], a: &[&str]) -> (i32, String, String) {
-    let mut c = sb.cmd();
-    c.envs(env.iter().copied()).args(a);
-    run(c)
 }
 
 const TOKEN: (&str, &str) = ("TOK", "tok-sEcReT-77");

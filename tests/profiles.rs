@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::gw_env as gw;
+
 use std::process::Command;
 
 use common::{AK, SK, Sandbox, run, run_with_stdin};
@@ -609,18 +611,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 /// `gwctl serve --listen 127.0.0.1:port ARGS` from the sandbox (with `env`), once it answers.
 fn serve(sb: &Sandbox, port: u16, args: &[&str], env: &[(&str, &str)]) -> common::Daemon {
-    let log = sb.dir.path().join(format!("serve-{port}.log"));
-    let mut c = sb.cmd();
-    c.args(["serve", "--listen", &format!("127.0.0.1:{port}")]).args(args).envs(env.iter().copied());
-    let mut d = common::Daemon::spawn("gwctl serve", c, &log);
-    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, &log);
-    d
-}
-
-fn gw(sb: &Sandbox, env: &[(&str, &str)], a: &[&str]) -> (i32, String, String) {
-    let mut c = sb.cmd();
-    c.envs(env.iter().copied()).args(a);
-    run(c)
+    common::serve(sb, port, args, env, &sb.dir.path().join(format!("serve-{port}.log")))
 }
 
 /// `--auth none`: a profile with no secret and no store, described as such, and refused by

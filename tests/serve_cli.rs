@@ -4,27 +4,13 @@
 
 mod common;
 
-use std::path::Path;
+use common::{gw_env as gw, serve};
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Daemon, Sandbox, free_port, run, run_with_stdin};
 use serde_json::Value;
-
-/// `gwctl serve ARGS --listen 127.0.0.1:port` from the sandbox, with `env`; waits for /health.
-fn serve(sb: &Sandbox, port: u16, args: &[&str], env: &[(&str, &str)], log: &Path) -> Daemon {
-    let mut c = sb.cmd();
-    c.arg("serve").args(["--listen", &format!("127.0.0.1:{port}")]).args(args).envs(env.iter().copied());
-    let mut d = Daemon::spawn("gwctl serve", c, log);
-    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, log);
-    d
-}
-
-fn gw(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
-    let mut c = sb.cmd();
-    c.envs(env.iter().copied()).args(args);
-    run(c)
-}
 
 fn add(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) {
     let mut c = sb.cmd();

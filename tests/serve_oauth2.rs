@@ -10,30 +10,16 @@
 
 mod common;
 
-use std::path::Path;
+use common::{gw_env as gw, serve};
+
 use std::time::Duration;
 
-use common::{Daemon, Sandbox, free_port, run};
+use common::{Sandbox, free_port, run};
 use gwctl::serve::{self, OAuth2Client, ServeConfig};
 use serde_json::Value;
 
 const SECRET: &str = "oauth2-client-secret-0123456789/+&=";
 const CLIENT_ID: &str = "demo-client";
-
-/// `gwctl serve ARGS --listen 127.0.0.1:port` from the sandbox, with `env`; waits for /health.
-fn serve(sb: &Sandbox, port: u16, args: &[&str], env: &[(&str, &str)], log: &Path) -> Daemon {
-    let mut c = sb.cmd();
-    c.arg("serve").args(["--listen", &format!("127.0.0.1:{port}")]).args(args).envs(env.iter().copied());
-    let mut d = Daemon::spawn("gwctl serve", c, log);
-    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, log);
-    d
-}
-
-fn gw(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
-    let mut c = sb.cmd();
-    c.envs(env.iter().copied()).args(args);
-    run(c)
-}
 
 /// An oauth2 profile `name` for serve at `base`, its secret read from `$T_OAUTH2`.
 fn add_oauth2(sb: &Sandbox, name: &str, base: &str, extra: &[&str]) {

@@ -274,3 +274,19 @@ pub fn bash_complete(sb: &Sandbox, words: &[&str], env: &[(&str, &str)]) -> Vec<
         .unwrap();
     String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
+
+/// `gwctl serve ARGS --listen 127.0.0.1:PORT` from the sandbox, with `env`; waits for /health.
+pub fn serve(sb: &Sandbox, port: u16, args: &[&str], env: &[(&str, &str)], log: &std::path::Path) -> Daemon {
+    let mut c = sb.cmd();
+    c.arg("serve").args(["--listen", &format!("127.0.0.1:{port}")]).args(args).envs(env.iter().copied());
+    let mut d = Daemon::spawn("gwctl serve", c, log);
+    d.wait_http(&format!("http://127.0.0.1:{port}/health"), 90, log);
+    d
+}
+
+/// gwctl in the sandbox with `env` added: exit code, stdout, stderr.
+pub fn gw_env(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let mut c = sb.cmd();
+    c.envs(env.iter().copied()).args(args);
+    run(c)
+}
