@@ -241,6 +241,28 @@ fn item01_infinite_or_huge_timeouts_are_one_line_errors_not_panics() {
     }
 }
 
+/// A SigV4 profile "aws" (the AWS example key) in the kernel keyring, for the IAM cases.
+fn add_aws_profile(sb: &Sandbox) {
+    let args = [
+        "profile",
+        "add",
+        "aws",
+        "--auth",
+        "sigv4",
+        "--access-key-id",
+        "AKIDEXAMPLE",
+        "--region",
+        "us-east-1",
+        "--service",
+        "execute-api",
+        "--store",
+        "keyutils",
+        "--secret-stdin",
+    ];
+    let (code, _, err) = run_with_stdin(gw(sb, &args), b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    assert_eq!(code, 0, "{err}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Item 2: --verify-timeout overflow, refused before anything is created.
 
@@ -248,29 +270,7 @@ fn item01_infinite_or_huge_timeouts_are_one_line_errors_not_panics() {
 fn item02_huge_verify_timeout_is_refused_before_any_key_is_created() {
     let iam = Server::start(|_, conn| respond(conn, "500 Internal Server Error", "text/plain", b"no"));
     let sb = Sandbox::new();
-    let (code, _, err) = run_with_stdin(
-        gw(
-            &sb,
-            &[
-                "profile",
-                "add",
-                "aws",
-                "--auth",
-                "sigv4",
-                "--access-key-id",
-                "AKIDEXAMPLE",
-                "--region",
-                "us-east-1",
-                "--service",
-                "execute-api",
-                "--store",
-                "keyutils",
-                "--secret-stdin",
-            ],
-        ),
-        b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-    );
-    assert_eq!(code, 0, "{err}");
+    add_aws_profile(&sb);
     for huge in ["18446744073709551615", "18446744073709551615s", "999999999999d", "1e300"] {
         let (code, _, err) = run(gw(
             &sb,
@@ -959,29 +959,7 @@ fn item27_a_cacert_file_without_a_certificate_is_refused() {
 fn item27_an_unreadable_200_from_iam_is_exit_8() {
     let iam = Server::start(|_, conn| respond(conn, "200 OK", "text/xml", b"<ListAccessKeysResponse><oops"));
     let sb = Sandbox::new();
-    let (code, _, err) = run_with_stdin(
-        gw(
-            &sb,
-            &[
-                "profile",
-                "add",
-                "aws",
-                "--auth",
-                "sigv4",
-                "--access-key-id",
-                "AKIDEXAMPLE",
-                "--region",
-                "us-east-1",
-                "--service",
-                "execute-api",
-                "--store",
-                "keyutils",
-                "--secret-stdin",
-            ],
-        ),
-        b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-    );
-    assert_eq!(code, 0, "{err}");
+    add_aws_profile(&sb);
     let (code, _, err) = run(gw(
         &sb,
         &[
