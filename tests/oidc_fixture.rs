@@ -132,19 +132,7 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let (key, jwks) = client_key(dir.path());
 
-        let port = common::free_port();
-        let token_log = dir.path().join("token-requests.jsonl");
-        let mut c = std::process::Command::new("node");
-        c.arg(root.join("tests/js/oidc_server.mjs"))
-            .args(["--port", &port.to_string(), "--short-ttl", "5"])
-            .arg("--log")
-            .arg(&token_log)
-            .arg("--client-jwks")
-            .arg(&jwks);
-        let log = dir.path().join("oidc.log");
-        let mut oidc = common::Daemon::spawn("oidc-provider", c, &log);
-        let issuer = format!("http://127.0.0.1:{port}");
-        oidc.wait_http(&format!("{issuer}/.well-known/openid-configuration"), 90, &log);
+        let (oidc, issuer, token_log) = common::oidc_provider(dir.path(), &jwks);
 
         let rs_port = common::free_port();
         let mut c = std::process::Command::new(py);

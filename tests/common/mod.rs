@@ -183,6 +183,14 @@ impl Daemon {
 
     /// Waits until `url` answers 2xx (curl), or panics with the log after `secs`.
     pub fn wait_http(&mut self, url: &str, secs: u64, log: &std::path::Path) {
+        if let Err(e) = self.try_wait_http(url, secs, log) {
+            panic!("{e}");
+        }
+    }
+
+    /// Waits until `url` answers 2xx (curl). Err: the process exited, or `secs` passed; the
+    /// message holds the log and, for a hang, what each of its threads was waiting on.
+    pub fn try_wait_http(&mut self, url: &str, secs: u64, log: &std::path::Path) -> Result<(), String> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
         loop {
             let ok = std::process::Command::new("curl")
@@ -190,29 +198,69 @@ impl Daemon {
                 .status()
                 .is_ok_and(|s| s.success());
             if ok {
-                return;
+                return Ok(());
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{} exited ({status}):\n{}", self.name, std::fs::read_to_string(log).unwrap_or_default());
+                return Err(format!(
+                    "{} exited ({status}):\n{}",
+                    self.name,
+                    std::fs::read_to_string(log).unwrap_or_default()
+                ));
             }
             if std::time::Instant::now() > deadline {
-                // What the process was doing, and how busy the machine was: enough to tell a
-                // starved start from a hung one.
-                let pid = self.child.id();
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-                let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
                 let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-                panic!(
-                    "{} did not answer {url} within {secs} s (pid {pid}: {} wchan {wchan}; loadavg {}):\n{}",
+                return Err(format!(
+                    "{} did not answer {url} within {secs} s (loadavg {}); its threads:\n{}\nits log:\n{}",
                     self.name,
-                    stat.trim(),
                     load.trim(),
+                    thread_report(self.child.id()),
                     std::fs::read_to_string(log).unwrap_or_default()
-                );
+                ));
             }
             std::thread::sleep(std::time::Duration::from_millis(200));
         }
     }
+}
+
+/// What each thread of `pid` is doing (name, state, CPU ticks, kernel wait channel) and, where
+/// gdb is installed, their native stacks: enough to tell a starved start from a hung one.
+fn thread_report(pid: u32) -> String {
+    let mut out = String::new();
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for t in tasks.flatten() {
+            let p = t.path();
+            let read = |f: &str| std::fs::read_to_string(p.join(f)).unwrap_or_default().trim().to_string();
+            let stat = read("stat");
+            // Fields after the parenthesised name: state, then utime and stime are 12th and 13th.
+            let rest: Vec<&str> = stat.rsplit_once(") ").map(|(_, r)| r.split(' ').collect()).unwrap_or_default();
+            let field = |i: usize| rest.get(i).copied().unwrap_or("?");
+            out.push_str(&format!(
+                "  tid {} {:<16} state {} utime {} stime {} wchan {}\n",
+                t.file_name().to_string_lossy(),
+                read("comm"),
+                field(0),
+                field(11),
+                field(12),
+                read("wchan")
+            ));
+        }
+    }
+    let gdb = std::process::Command::new("timeout")
+        .args(["20", "gdb", "-batch", "-nx", "-p", &pid.to_string(), "-ex", "thread apply all bt 12"])
+        .output();
+    if let Ok(o) = gdb
+        && o.status.success()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        let stacks: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with('#') || l.starts_with("Thread "))
+            .map(|l| l.chars().take(160).collect())
+            .collect();
+        out.push_str(&stacks.join("\n"));
+        out.push('\n');
+    }
+    out
 }
 
 impl Drop for Daemon {
@@ -289,4 +337,41 @@ pub fn gw_env(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> (i32, String
     let mut c = sb.cmd();
     c.envs(env.iter().copied()).args(args);
     run(c)
+}
+
+/// A real OpenID provider (tests/js/oidc_server.mjs, npm oidc-provider) on a free port, with
+/// the public keys of the `gwctl-jwt` client from `client_jwks` and the `gwctl-short` client's
+/// tokens living 5 s; its token-endpoint log goes to `dir/token-requests.jsonl`. Returns the
+/// daemon, its issuer URL and the log's path.
+///
+/// A start that does not answer within 30 s is reported (threads and stacks), stopped and
+/// tried again on a new port, up to three times: on CI Node has twice sat idle in a futex
+/// wait before printing its ready line, on a quiet machine, which no local run reproduced.
+pub fn oidc_provider(dir: &std::path::Path, client_jwks: &std::path::Path) -> (Daemon, String, PathBuf) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let token_log = dir.join("token-requests.jsonl");
+    let mut failures = Vec::new();
+    for attempt in 1..=3 {
+        let port = free_port();
+        let mut c = std::process::Command::new("node");
+        c.arg(root.join("tests/js/oidc_server.mjs"))
+            .args(["--port", &port.to_string(), "--short-ttl", "5"])
+            .arg("--log")
+            .arg(&token_log)
+            .arg("--client-jwks")
+            .arg(client_jwks);
+        let log = dir.join(format!("oidc-{attempt}.log"));
+        let mut oidc = Daemon::spawn("oidc-provider", c, &log);
+        let issuer = format!("http://127.0.0.1:{port}");
+        match oidc.try_wait_http(&format!("{issuer}/.well-known/openid-configuration"), 30, &log) {
+            Ok(()) => {
+                for f in &failures {
+                    eprintln!("note: an earlier oidc-provider start failed and was retried:\n{f}");
+                }
+                return (oidc, issuer, token_log);
+            }
+            Err(e) => failures.push(format!("attempt {attempt}: {e}")),
+        }
+    }
+    panic!("oidc-provider did not start in three attempts:\n{}", failures.join("\n"));
 }
