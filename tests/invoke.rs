@@ -354,3 +354,83 @@ fn redirects_to_another_host_drop_authorization() {
     assert_eq!(last["path"], "/health");
     assert_eq!(last["headers"]["authorization"], "Bearer tok-must-not-leak");
 }
+
+/// A CA and a server certificate for 127.0.0.1 signed by it (openssl CLI), in `dir`:
+/// (ca.pem, cert.pem, key.pem).
+fn test_ca(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let p = |f: &str| dir.join(f);
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl is needed");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &["-subj", "/CN=gwctl test CA", "-days", "2", "-keyout", "ca.key", "-out", "ca.pem"],
+        ]
+        .concat(),
+    );
+    openssl(&[&["req"][..], &ec, &["-subj", "/CN=127.0.0.1", "-keyout", "key.pem", "-out", "leaf.csr"]].concat());
+    std::fs::write(
+        p("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "cert.pem",
+    ]);
+    (p("ca.pem"), p("cert.pem"), p("key.pem"))
+}
+
+/// HTTPS through the client that is built on first use (a plain-HTTP call never loads TLS
+/// roots): a private CA is refused by the platform's roots, trusted with `--cacert`, ignored
+/// with `--insecure`; and a plain-HTTP gateway's redirect to an HTTPS origin is followed.
+#[test]
+fn https_with_a_private_ca_and_a_redirect_from_http_to_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = test_ca(dir.path());
+    let tls = format!("{}:{}", cert.display(), key.display());
+    let secure = Fake::start(&[("FAKE_TLS", tls.as_str())]);
+    let url = format!("https://127.0.0.1:{}/health", secure.port);
+    let ca = ca.to_str().unwrap();
+    let sb = Sandbox::new();
+
+    let (code, _, err) = gw(&sb, &[], &["invoke", "endpoint", &url, "--auth", "none"]);
+    assert_eq!(code, 8, "an unknown CA is a network error: {err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(secure.requests().is_empty());
+
+    let (code, out, err) = gw(&sb, &[], &["invoke", "endpoint", &url, "--auth", "none", "--cacert", ca]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("OK"), "{out}");
+
+    let (code, _, err) = gw(&sb, &[], &["invoke", "endpoint", &url, "--auth", "none", "--insecure"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("--insecure: TLS certificates are not verified"), "{err}");
+
+    let plain = Fake::start(&[]);
+    let env = [("GWCTL_TOKEN", "tok-must-not-leak")];
+    let hop = format!("{}/redirect?to={url}", plain.url());
+    let (code, _, err) = gw(&sb, &env, &["invoke", "endpoint", &hop, "--auth", "bearer", "--cacert", ca]);
+    assert_eq!(code, 0, "{err}");
+    let reqs = secure.requests();
+    assert_eq!(reqs.len(), 3, "{reqs:?}");
+    assert!(reqs[2]["headers"].get("authorization").is_none(), "{:?}", reqs[2]["headers"]);
+}

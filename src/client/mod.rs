@@ -60,14 +60,14 @@ impl From<crate::auth::AuthError> for ClientError {
 
 /// A configured client: the HTTP client, what signs, and how requests are sent.
 pub struct Client {
-    http: reqwest::Client,
+    http: http::HttpClient,
     auth: Auth,
     opts: HttpOptions,
 }
 
 impl Client {
     pub fn new(auth: Auth, opts: HttpOptions) -> Result<Self, ClientError> {
-        Ok(Self { http: http::client(&opts)?, auth, opts })
+        Ok(Self { http: http::HttpClient::new(&opts)?, auth, opts })
     }
 
     pub fn auth(&self) -> &Auth {

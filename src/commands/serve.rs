@@ -337,9 +337,9 @@ async fn load_jwks(src: &str) -> Result<String, Error> {
         retries: 0,
         ..HttpOptions::default()
     };
-    let client = crate::http::client(&opts)?;
+    let client = crate::http::HttpClient::new(&opts)?;
     let host = url.host_str().unwrap_or("").to_string();
-    let resp = tokio::time::timeout(Duration::from_secs(10), client.get(url).send())
+    let resp = tokio::time::timeout(Duration::from_secs(10), client.for_url(&url)?.get(url.clone()).send())
         .await
         .map_err(|_| crate::http::HttpError::Timeout { host: host.clone(), secs: 10.0 })?
         .map_err(|e| crate::http::transport_error(&host, &e, &opts))?;

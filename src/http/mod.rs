@@ -85,35 +85,95 @@ impl HttpError {
     }
 }
 
-pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, HttpError> {
-    let mut b = reqwest::Client::builder()
-        .connect_timeout(opts.connect_timeout)
-        .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))
-        // Redirects are followed by `send` itself: re-signed on the same origin, and with none of
-        // gwctl's or the user's headers (and no Referer) on another one.
-        .redirect(reqwest::redirect::Policy::none())
-        .referer(false);
-    if let Some(path) = &opts.cacert {
-        let pem = crate::util::read_limited(path, 16 << 20)
-            .map_err(|e| RequestError::io(format!("cannot read --cacert {}", path.display()), e))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            HttpError::Setup(format!("--cacert {}: not a PEM certificate bundle ({e})", path.display()))
-        })?;
-        if certs.is_empty() {
-            return Err(HttpError::Setup(format!(
-                "--cacert {}: no certificate in it (expected PEM blocks \"-----BEGIN CERTIFICATE-----\")",
-                path.display()
-            )));
+/// The HTTP client of every network command. A plain-HTTP URL goes through a client with no
+/// TLS roots at all; the TLS client (the platform's verifier, which reads and parses every
+/// certificate in the system's CA store: a few milliseconds, most of a loopback call) is built
+/// the first time an `https://` URL is sent to, and then kept. `--cacert` is read and checked,
+/// and `--insecure` warned about, when the client is made, whatever the URL.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: std::sync::Arc<ClientInner>,
+}
+
+struct ClientInner {
+    connect_timeout: Duration,
+    roots: Vec<reqwest::Certificate>,
+    insecure: bool,
+    plain: std::sync::OnceLock<reqwest::Client>,
+    tls: std::sync::OnceLock<reqwest::Client>,
+}
+
+impl HttpClient {
+    pub fn new(opts: &HttpOptions) -> Result<Self, HttpError> {
+        let mut roots = Vec::new();
+        if let Some(path) = &opts.cacert {
+            let pem = crate::util::read_limited(path, 16 << 20)
+                .map_err(|e| RequestError::io(format!("cannot read --cacert {}", path.display()), e))?;
+            roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                HttpError::Setup(format!("--cacert {}: not a PEM certificate bundle ({e})", path.display()))
+            })?;
+            if roots.is_empty() {
+                return Err(HttpError::Setup(format!(
+                    "--cacert {}: no certificate in it (expected PEM blocks \"-----BEGIN CERTIFICATE-----\")",
+                    path.display()
+                )));
+            }
         }
-        for c in certs {
-            b = b.add_root_certificate(c);
+        if opts.insecure {
+            eprintln!("gwctl: warning: --insecure: TLS certificates are not verified");
         }
+        let inner = ClientInner {
+            connect_timeout: opts.connect_timeout,
+            roots,
+            insecure: opts.insecure,
+            plain: std::sync::OnceLock::new(),
+            tls: std::sync::OnceLock::new(),
+        };
+        let client = Self { inner: std::sync::Arc::new(inner) };
+        // A bad --cacert certificate shows now, not at the first https request.
+        if !client.inner.roots.is_empty() {
+            client.for_scheme(true)?;
+        }
+        Ok(client)
     }
-    if opts.insecure {
-        eprintln!("gwctl: warning: --insecure: TLS certificates are not verified");
-        b = b.danger_accept_invalid_certs(true);
+
+    /// The client for `url`: the TLS one for `https`, the plain one otherwise.
+    pub fn for_url(&self, url: &url::Url) -> Result<&reqwest::Client, HttpError> {
+        self.for_scheme(url.scheme() == "https")
     }
-    b.build().map_err(|e| HttpError::Setup(format!("cannot set up the HTTP client: {e}")))
+
+    fn for_scheme(&self, tls: bool) -> Result<&reqwest::Client, HttpError> {
+        let cell = if tls { &self.inner.tls } else { &self.inner.plain };
+        if let Some(c) = cell.get() {
+            return Ok(c);
+        }
+        // Two threads may both build one; the first kept wins and the other is dropped.
+        let built = self.build(tls)?;
+        Ok(cell.get_or_init(|| built))
+    }
+
+    fn build(&self, tls: bool) -> Result<reqwest::Client, HttpError> {
+        let i = &self.inner;
+        let mut b = reqwest::Client::builder()
+            .connect_timeout(i.connect_timeout)
+            .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))
+            // Redirects are followed by `send` itself: re-signed on the same origin, and with none
+            // of gwctl's or the user's headers (and no Referer) on another one.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false);
+        if !tls {
+            // Never used for TLS (https URLs take the other client): no roots to load.
+            b = b.tls_certs_only(std::iter::empty());
+        } else {
+            if !i.roots.is_empty() {
+                b = b.tls_certs_merge(i.roots.iter().cloned());
+            }
+            if i.insecure {
+                b = b.danger_accept_invalid_certs(true);
+            }
+        }
+        b.build().map_err(|e| HttpError::Setup(format!("cannot set up the HTTP client: {e}")))
+    }
 }
 
 /// A request to send: what the user asked for, before signing.
@@ -163,7 +223,7 @@ fn same_origin(a: &url::Url, b: &url::Url) -> bool {
 /// added, and without a Referer (curl's rule without `--location-trusted`). 301/302/303 turn
 /// a POST into a body-less GET; 307/308 keep the method and body.
 pub async fn send(
-    client: &reqwest::Client,
+    client: &HttpClient,
     out: &Outgoing<'_>,
     auth: &Auth,
     opts: &HttpOptions,
@@ -227,7 +287,7 @@ pub async fn send(
 /// One request (with retries): signed when `auth` is given, else sent with the given headers
 /// only.
 async fn send_once(
-    client: &reqwest::Client,
+    client: &HttpClient,
     out: &Outgoing<'_>,
     auth: Option<&Auth>,
     opts: &HttpOptions,
@@ -251,7 +311,7 @@ async fn send_once(
 
         let method = reqwest::Method::from_bytes(out.method.as_bytes())
             .map_err(|_| RequestError::Input(format!("invalid HTTP method {:?}", out.method)))?;
-        let mut rb = client.request(method, out.url.clone());
+        let mut rb = client.for_url(&out.url)?.request(method, out.url.clone());
         for (n, v) in &headers {
             if n.eq_ignore_ascii_case("host") && auto_host.as_deref() == Some(v.as_str()) {
                 continue; // the client sends the same Host from the URL

@@ -63,7 +63,7 @@ impl std::fmt::Display for ApiError {
 }
 
 pub struct AwsApi {
-    client: reqwest::Client,
+    client: http::HttpClient,
     opts: HttpOptions,
     iam: url::Url,
     sts: url::Url,
@@ -75,7 +75,7 @@ impl AwsApi {
     pub fn new(iam: &str, sts: &str, fallback_region: Option<&str>, opts: &HttpOptions) -> Result<Self, HttpError> {
         let opts = HttpOptions { timeout: Some(opts.timeout.unwrap_or(Duration::from_secs(30))), ..opts.clone() };
         Ok(Self {
-            client: http::client(&opts)?,
+            client: http::HttpClient::new(&opts)?,
             iam: crate::request::parse_url(iam).map_err(|e| RequestError::Input(format!("IAM endpoint: {e}")))?,
             sts: crate::request::parse_url(sts).map_err(|e| RequestError::Input(format!("STS endpoint: {e}")))?,
             opts,

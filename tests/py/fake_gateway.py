@@ -9,6 +9,7 @@ Prints its port (FAKE_PORT, or one the system picks) on the first line of stdout
   POST /endpoints/cutoff/invocations: a stream cut off in the middle of an event
 Every request is appended to the JSON-lines log named by argv[1] (method, path, headers).
 With FAKE_BASIC=user:password, requests without that Basic auth get 401.
+With FAKE_TLS=CERT_PEM:KEY_PEM it serves HTTPS with that certificate.
 """
 import base64
 import json
@@ -208,5 +209,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 server = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("FAKE_PORT", "0"))), Handler)
+if os.environ.get("FAKE_TLS"):
+    import ssl
+
+    cert, key = os.environ["FAKE_TLS"].split(":", 1)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 server.serve_forever()
