@@ -2,11 +2,6 @@
 
 use clap::{CommandFactory, FromArgMatches};
 
-/// mimalloc instead of glibc's malloc: `serve` and `invoke batch` allocate per request from
-/// several threads, where glibc's allocator took about 15% of the CPU (BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     // `COMPLETE=bash gwctl …`: answer the shell's completion request and exit.
     clap_complete::CompleteEnv::with_factory(gwctl::cli::Cli::command).complete();

@@ -357,8 +357,12 @@ async fn load_jwks(src: &str) -> Result<String, Error> {
 /// The request log: standard error, or appended to a file (created 0600).
 fn log_sink(path: Option<&Path>) -> Result<LogSink, Error> {
     let Some(path) = path else {
+        // One write per line (stderr is unbuffered: `writeln!` would make two).
         return Ok(Arc::new(|line: &str| {
-            let _ = writeln!(std::io::stderr().lock(), "{line}");
+            let mut buf = String::with_capacity(line.len() + 1);
+            buf.push_str(line);
+            buf.push('\n');
+            let _ = std::io::stderr().write_all(buf.as_bytes());
         }));
     };
     let mut o = std::fs::OpenOptions::new();

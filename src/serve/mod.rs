@@ -164,6 +164,13 @@ pub struct Faults {
     pub seed: u64,
 }
 
+impl Faults {
+    /// Whether any fault is drawn per request (a rate above zero).
+    pub fn any(&self) -> bool {
+        self.rate_429 > 0.0 || self.rate_500 > 0.0 || self.cut_stream_rate > 0.0
+    }
+}
+
 impl Default for Faults {
     fn default() -> Self {
         Self {
