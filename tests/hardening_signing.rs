@@ -274,6 +274,7 @@ fn every_asymmetric_key_gets_a_kid_in_token_and_jwks() {
 #[test]
 fn weak_rsa_keys_are_refused_as_credentials() {
     let weak = openssl_key(&["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"]);
+    let weak_pem = weak.clone();
     let e =
         JwtSigner::new(JwtSettings::new(jsonwebtoken::Algorithm::RS256), &JwtKey::parse(&weak).unwrap()).unwrap_err();
     assert!(e.to_string().contains("shorter than 2048 bits"), "{e}");
@@ -286,6 +287,20 @@ fn weak_rsa_keys_are_refused_as_credentials() {
     assert_eq!(code, 4, "{err}");
     assert!(out.is_empty() && err.contains("2048"), "{err}");
     one_line(&err);
+    // `profile add` refuses the key too, and saves nothing.
+    let sb = common::Sandbox::new();
+    let key = sb.dir.path().join("weak.pem");
+    std::fs::write(&key, &weak_pem).unwrap();
+    let mut c = sb.cmd();
+    c.env("GWCTL_FILE_PASSPHRASE", "weak-key-test-passphrase");
+    c.args(["profile", "add", "w", "--auth", "jwt", "--alg", "RS256", "--iss", "i", "--aud", "a", "--store", "file"])
+        .arg("--key-file")
+        .arg(&key);
+    let (code, _, err) = run(c);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("shorter than 2048 bits"), "{err}");
+    one_line(&err);
+    assert!(!sb.config().exists(), "nothing saved");
 }
 
 #[test]

@@ -89,7 +89,8 @@ impl HttpError {
 /// TLS roots at all; the TLS client (the platform's verifier, which reads and parses every
 /// certificate in the system's CA store: a few milliseconds, most of a loopback call) is built
 /// the first time an `https://` URL is sent to, and then kept. `--cacert` is read and checked,
-/// and `--insecure` warned about, when the client is made, whatever the URL.
+/// and `--insecure` warned about, when the client is made, whatever the URL. With a TLS proxy for
+/// plain HTTP (`HTTP_PROXY` or `ALL_PROXY` set to an `https://` URL) every URL takes the TLS client.
 #[derive(Clone)]
 pub struct HttpClient {
     inner: std::sync::Arc<ClientInner>,
@@ -99,6 +100,9 @@ struct ClientInner {
     connect_timeout: Duration,
     roots: Vec<reqwest::Certificate>,
     insecure: bool,
+    /// A proxy for plain-HTTP URLs reached over TLS (`HTTP_PROXY=https://…`): then every URL
+    /// takes the TLS client.
+    tls_proxy: bool,
     plain: std::sync::OnceLock<reqwest::Client>,
     tls: std::sync::OnceLock<reqwest::Client>,
 }
@@ -126,6 +130,9 @@ impl HttpClient {
             connect_timeout: opts.connect_timeout,
             roots,
             insecure: opts.insecure,
+            tls_proxy: ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].iter().any(|k| {
+                std::env::var(k).is_ok_and(|v| v.trim().get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")))
+            }),
             plain: std::sync::OnceLock::new(),
             tls: std::sync::OnceLock::new(),
         };
@@ -139,7 +146,7 @@ impl HttpClient {
 
     /// The client for `url`: the TLS one for `https`, the plain one otherwise.
     pub fn for_url(&self, url: &url::Url) -> Result<&reqwest::Client, HttpError> {
-        self.for_scheme(url.scheme() == "https")
+        self.for_scheme(url.scheme() == "https" || self.inner.tls_proxy)
     }
 
     fn for_scheme(&self, tls: bool) -> Result<&reqwest::Client, HttpError> {
