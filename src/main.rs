@@ -38,7 +38,13 @@ fn main() -> std::process::ExitCode {
                 format!("gwctl {} --help", sub.join(" "))
             };
             eprintln!("gwctl: error: {} (see {help})", gwctl::redact::sanitize_line(first));
-            return std::process::ExitCode::from(gwctl::ExitCode::Usage as u8);
+            // A value its parser refused (a time, duration, claim, out-of-range number) is
+            // invalid input (3); the rest is usage (2).
+            let code = match e.kind() {
+                clap::error::ErrorKind::ValueValidation => gwctl::ExitCode::InvalidInput,
+                _ => gwctl::ExitCode::Usage,
+            };
+            return std::process::ExitCode::from(code as u8);
         }
     };
     match gwctl::commands::run(cli) {

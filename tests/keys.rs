@@ -254,8 +254,8 @@ fn aksk_pairs_wait_for_the_admin_then_switch() {
     assert_eq!(code, 7, "{err}");
 }
 
-#[test]
-fn basic_password_for_a_proxy_gets_an_htpasswd_line() {
+/// A sandbox with profile "b": Basic, alice / "old-password", in the kernel keyring.
+fn basic_proxy_profile() -> Sandbox {
     let sb = Sandbox::new();
     let (code, _, err) = run_with_stdin(
         cmd(
@@ -265,6 +265,30 @@ fn basic_password_for_a_proxy_gets_an_htpasswd_line() {
         b"old-password",
     );
     assert_eq!(code, 0, "{err}");
+    sb
+}
+
+#[test]
+fn a_new_proxy_password_bcrypt_would_cut_is_refused_before_anything_is_stored() {
+    let sb = basic_proxy_profile();
+    let before = std::fs::read_to_string(sb.config()).unwrap();
+    let (code, out, err) =
+        run_with_stdin(cmd(&sb, &["keys", "rotate", "--profile", "b", "--new-secret-stdin", "--yes"]), &[b'x'; 80]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("80 bytes") && err.contains("72"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!out.contains("xxxx") && !err.contains("xxxx"), "the password is never echoed");
+    assert_eq!(std::fs::read_to_string(sb.config()).unwrap(), before, "no rotation recorded");
+    assert_eq!(authorization(&sb, "b"), "Basic YWxpY2U6b2xkLXBhc3N3b3Jk", "the old password still signs");
+    // 72 bytes are taken.
+    let (code, _, err) =
+        run_with_stdin(cmd(&sb, &["keys", "rotate", "--profile", "b", "--new-secret-stdin", "--yes"]), &[b'y'; 72]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn basic_password_for_a_proxy_gets_an_htpasswd_line() {
+    let sb = basic_proxy_profile();
     let (out, err) = ok(&sb, &["keys", "rotate", "--profile", "b", "--yes"]);
     let line = out.lines().find_map(|l| l.trim().strip_prefix("alice:")).unwrap_or_else(|| panic!("{out}"));
     assert!(line.starts_with("$2"), "bcrypt: {out}");
