@@ -429,6 +429,77 @@ fn durations_and_claims_never_panic() {
     }
 }
 
+/// `--time`: random text and near-valid times never panic, a refusal is one line without control
+/// characters, and a time that is accepted prints back (as `X-Amz-Date`) to one that parses to
+/// the same instant, within 1970–9999.
+#[test]
+fn signing_times_never_panic_and_round_trip() {
+    use gwctl::signing::SigningTime;
+    property("signing times", 0x71_0001, |rng| {
+        let s = rng.text(
+            &[
+                "2015",
+                "0830",
+                "T",
+                "123600",
+                "Z",
+                "-",
+                "+",
+                ":",
+                "08",
+                "30",
+                "12",
+                "99",
+                "00",
+                "9999",
+                "10000",
+                "1969",
+                " ",
+                ".",
+                "5",
+                "e",
+                "\u{0}",
+                "\n",
+                "é",
+                "1796183255",
+            ],
+            8,
+        );
+        // Half the time: a valid time with one character changed (near misses reach the parsers).
+        let s = if rng.chance(2) {
+            let mut base: Vec<char> =
+                rng.pick(&["20150830T123600Z", "2015-08-30T12:36:00+02:00", "99991231T235959Z"]).chars().collect();
+            let i = rng.below(base.len());
+            base[i] = rng.pick(&['0', '9', '-', 'T', 'Z', '+', ':', ' ', 'é', '\u{0}']).to_owned();
+            base.into_iter().collect()
+        } else {
+            s
+        };
+        match SigningTime::parse(&s) {
+            Ok(t) => {
+                assert!((0..=253_402_300_799).contains(&t.unix()), "{s:?} → {}", t.unix());
+                let again = SigningTime::parse(&t.amz_date()).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+                assert_eq!(again.unix(), t.unix(), "{s:?}");
+            }
+            Err(e) => {
+                let m = e.to_string();
+                assert!(one_line(&m) && !m.chars().any(char::is_control), "{s:?}: {m:?}");
+            }
+        }
+    });
+    for (s, ok) in [
+        ("20150830T123600Z", true),
+        ("2015-08-30T12:36:00+02:00", true),
+        ("99991231T235959Z", true),
+        ("19691231T235959Z", false),
+        ("+2015-08-30T12:36:00Z", false),
+        ("20150830T123600", false),
+        ("", false),
+    ] {
+        assert_eq!(SigningTime::parse(s).is_ok(), ok, "{s:?}");
+    }
+}
+
 const SECRET: &str = "S3cr3tSECRETvalue0xDEADBEEF";
 
 #[test]
