@@ -325,6 +325,13 @@ fn aws_event_streams_are_decoded() {
     assert_eq!(code, 10, "{err}");
     assert_eq!(out, "Hello\n");
     assert!(err.contains("throttlingException: Too many requests, please wait"), "{err}");
+    // What the server put in an exception reaches stderr without its control characters.
+    let (code, out, err) = call("/model/evil-exception/invoke-with-response-stream", &[]);
+    assert_eq!(code, 10, "{err}");
+    assert_eq!(out, "Hello\n");
+    let t = err.trim_end_matches('\n');
+    assert!(!t.chars().any(char::is_control), "control characters on stderr: {err:?}");
+    assert!(t.contains("throttlingException: slow") && t.contains("down"), "{err}");
     // The model id's ':' was signed double-encoded and sent as given.
     let sent = fake.requests().into_iter().find(|r| r["path"].as_str().unwrap().contains("anthropic")).unwrap();
     assert!(sent["headers"]["authorization"].as_str().unwrap().contains("/us-east-1/bedrock/aws4_request"));

@@ -144,7 +144,8 @@ class Handler(BaseHTTPRequestHandler):
     def aws_stream(self, path):
         """AWS event-stream frames: Bedrock `chunk` events (base64 model JSON) or SageMaker
         `PayloadPart` events (raw JSON lines); /model/bad-crc/… corrupts a frame,
-        /model/exception/… ends in an exception frame."""
+        /model/exception/… ends in an exception frame; /model/evil-exception/… in one whose type
+        and message carry terminal escapes and newlines."""
         def frame(headers, payload):
             h = b""
             for k, v in headers:
@@ -170,6 +171,9 @@ class Handler(BaseHTTPRequestHandler):
             if "/exception/" in path and i == 2:
                 msg = frame([(":message-type", "exception"), (":exception-type", "throttlingException")],
                             json.dumps({"message": "Too many requests, please wait"}).encode())
+            if "/evil-exception/" in path and i == 2:
+                msg = frame([(":message-type", "exception"), (":exception-type", "throttling\x1b[2JException")],
+                            json.dumps({"message": "slow \x1b]0;pwned\x07down\nnow\r\x9b"}).encode())
             self.wfile.write(msg)
             self.wfile.flush()
             time.sleep(PAUSE)
