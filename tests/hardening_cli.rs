@@ -458,6 +458,7 @@ fn item08_a_server_that_never_answers_times_out() {
         vec!["invoke", "endpoint", "URL/invocations", "--auth", "bearer", "-d", "{}", "--timeout", "1"],
         vec!["invoke", "endpoint", "URL/invocations", "--auth", "bearer", "--timeout", "1"],
         vec!["routes", "list", "--url", "URL", "--gateway", "mlflow", "--auth", "bearer", "--timeout", "1"],
+        vec!["invoke", "route", "chat", "--prompt", "hi", "--url", "URL", "--auth", "bearer", "--timeout", "1"],
     ] {
         let url = srv.url("");
         let args: Vec<String> = args.iter().map(|a| a.replace("URL", &url)).collect();
@@ -616,6 +617,51 @@ fn item10_a_cross_origin_redirect_carries_no_credential_or_referer() {
             }
         }
         assert!(!err.contains("k-sEcReT") && !err.contains(TOKEN), "{err}");
+    }
+}
+
+/// The same for an OAuth2 profile: the token its endpoint issued goes to the gateway's origin only.
+#[test]
+fn item10_an_oauth2_token_does_not_follow_a_cross_origin_redirect() {
+    let elsewhere = Server::start(|_, conn| respond(conn, "200 OK", "application/json", b"{\"ok\":true}"));
+    let target = elsewhere.url("/landing");
+    let gateway = Server::start(move |req, conn| {
+        if req.path.starts_with("/token") {
+            let token = br#"{"access_token":"tok-oauth-sEcReT","token_type":"Bearer","expires_in":3600}"#;
+            respond(conn, "200 OK", "application/json", token);
+        } else {
+            let _ = conn.write_all(
+                format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let env = [("T_CLIENT_SECRET", "client-sEcReT-0123456789")];
+    let (token_url, base) = (gateway.url("/token"), gateway.url(""));
+    let mut c = gw(
+        &sb,
+        &["profile", "add", "o", "--auth", "oauth2", "--token-url", &token_url, "--client-id", "c", "--url", &base],
+    );
+    c.args(["--store", "env:T_CLIENT_SECRET", "--yes"]).envs(env);
+    let (code, _, err) = run(c);
+    assert_eq!(code, 0, "{err}");
+    let mut c =
+        gw(&sb, &["invoke", "endpoint", &gateway.url("/start"), "-p", "o", "-H", "X-Api-Key: k-sEcReT", "-d", "{}"]);
+    c.envs(env);
+    let (code, _, err) = run(c);
+    assert_eq!(code, 0, "{err}");
+    let first = gateway.requests().into_iter().find(|r| r.path.starts_with("/start")).expect("the gateway was called");
+    assert_eq!(first.header("authorization"), Some("Bearer tok-oauth-sEcReT"), "{:?}", first.headers);
+    let reqs = elsewhere.requests();
+    assert_eq!(reqs.len(), 1, "the redirect was followed once");
+    for h in LEAKS {
+        assert!(reqs[0].header(h).is_none(), "{h} reached another origin: {:?}", reqs[0].headers);
+    }
+    for (n, v) in &reqs[0].headers {
+        assert!(!v.contains("sEcReT"), "{n}: {v}");
     }
 }
 
