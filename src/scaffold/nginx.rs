@@ -102,6 +102,19 @@ pub fn server_block(o: &NginxOptions) -> Result<String, ScaffoldError> {
     ))
 }
 
+/// Refuses a password bcrypt would cut: it reads only the first 72 bytes, so nginx would then
+/// accept any password that starts with the same 72 bytes.
+pub fn check_password_length(password: &[u8]) -> Result<(), ScaffoldError> {
+    if password.len() > BCRYPT_MAX_PASSWORD_BYTES {
+        return Err(ScaffoldError::Input(format!(
+            "the password is {} bytes, but bcrypt (the htpasswd hash nginx checks) uses only the first {BCRYPT_MAX_PASSWORD_BYTES}: \
+             any password sharing them would be accepted; use one of at most {BCRYPT_MAX_PASSWORD_BYTES} bytes",
+            password.len()
+        )));
+    }
+    Ok(())
+}
+
 /// One htpasswd line, `user:$2b$…` (bcrypt, which nginx verifies through the system's crypt).
 ///
 /// Refuses a password longer than 72 bytes: bcrypt reads only the first 72, so nginx would then
@@ -112,13 +125,7 @@ pub fn htpasswd_line(user: &str, password: &[u8]) -> Result<String, ScaffoldErro
             "an htpasswd user name cannot be empty or contain ':' or control characters".into(),
         ));
     }
-    if password.len() > BCRYPT_MAX_PASSWORD_BYTES {
-        return Err(ScaffoldError::Input(format!(
-            "the password is {} bytes, but bcrypt (the htpasswd hash nginx checks) uses only the first {BCRYPT_MAX_PASSWORD_BYTES}: \
-             any password sharing them would be accepted; use one of at most {BCRYPT_MAX_PASSWORD_BYTES} bytes",
-            password.len()
-        )));
-    }
+    check_password_length(password)?;
     let hash = bcrypt::hash(password, BCRYPT_COST)
         .map_err(|_| ScaffoldError::Input("cannot hash the password with bcrypt".into()))?;
     Ok(format!("{user}:{hash}\n"))

@@ -21,13 +21,8 @@ impl Rotator<'_> {
         let (secret, id, generated) = self.new_gateway_secret(p)?;
         // The proxy checks the password through an htpasswd line: refuse one bcrypt would cut,
         // before anything is stored.
-        if p.scheme() == AuthScheme::Basic && secret.len() > crate::scaffold::nginx::BCRYPT_MAX_PASSWORD_BYTES {
-            let max = crate::scaffold::nginx::BCRYPT_MAX_PASSWORD_BYTES;
-            return Err(KeysError::Input(format!(
-                "the new password is {} bytes, but bcrypt (the htpasswd hash the proxy checks) uses only the first {max}: \
-                 any password sharing them would be accepted; use one of at most {max} bytes",
-                secret.len()
-            )));
+        if p.scheme() == AuthScheme::Basic {
+            crate::scaffold::nginx::check_password_length(&secret).map_err(|e| KeysError::Input(e.to_string()))?;
         }
         if let Some(report) = self.announce(&self.gateway_plan(p, id.as_deref(), generated))? {
             return Ok(report);
