@@ -120,6 +120,17 @@ pub struct Profile {
     pub rotation: Option<Rotation>,
     /// SigV4 profiles that assume a role.
     pub role: Option<AssumeRoleSettings>,
+    /// A profile of another scheme may carry a SigV4 region and service (`--region`,
+    /// `--service`, accepted for every scheme): they sign a call that overrides its scheme with
+    /// `--auth sigv4`. Kept and written back as given. A sigv4 profile keeps its own in `auth`.
+    pub override_scope: SigV4Scope,
+}
+
+/// A SigV4 region and service, either possibly unset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SigV4Scope {
+    pub region: Option<String>,
+    pub service: Option<String>,
 }
 
 /// A SigV4 profile's role: STS `AssumeRole` signed with `source_profile`'s credentials (which
@@ -156,7 +167,8 @@ impl TryFrom<ProfileToml> for Profile {
     type Error = ProfileError;
 
     /// Checks that the fields the scheme needs are there and that every value parses. Fields
-    /// of another scheme (a `region` on a Basic profile) have no effect and are dropped.
+    /// of another scheme (a `username` on a sigv4 profile) have no effect and are dropped, but
+    /// a `region` and `service` are kept on every profile ([`Profile::override_scope`]).
     fn try_from(t: ProfileToml) -> Result<Self, ProfileError> {
         let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
         let need = |field: &Option<String>, flag: &str| {
@@ -256,6 +268,11 @@ impl TryFrom<ProfileToml> for Profile {
             sts_endpoint: nonempty(t.sts_endpoint),
             rotation: t.rotation,
             role,
+            override_scope: if t.auth == AuthScheme::Sigv4 {
+                SigV4Scope::default()
+            } else {
+                SigV4Scope { region: nonempty(t.region.clone()), service: nonempty(t.service.clone()) }
+            },
         })
     }
 }
@@ -324,6 +341,10 @@ impl From<Profile> for ProfileToml {
             t.mfa_serial = r.mfa_serial;
             t.duration = r.duration_text.or(r.duration_secs.map(|d| d.to_string()));
             t.session_name = r.session_name;
+        }
+        if p.override_scope != SigV4Scope::default() {
+            t.region = p.override_scope.region;
+            t.service = p.override_scope.service;
         }
         t.url = p.url;
         t.gateway = p.gateway;

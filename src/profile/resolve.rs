@@ -187,11 +187,10 @@ pub fn resolve(cf: &ConfigFile, named: Option<&str>, adhoc: Option<AuthScheme>) 
 
 fn adhoc_resolved(scheme: AuthScheme, profile: Option<(String, Profile)>) -> Resolved {
     let mut config = AuthConfig::bare(scheme);
-    if let (AuthConfig::SigV4 { region, service, .. }, Some((_, p))) = (&mut config, &profile)
-        && let AuthConfig::SigV4 { region: r, service: s, .. } = &p.auth
-    {
-        region.clone_from(r);
-        service.clone_from(s);
+    // `--auth sigv4` over a profile of another scheme: the region and service it carries.
+    if let (AuthConfig::SigV4 { region, service, .. }, Some((_, p))) = (&mut config, &profile) {
+        region.clone_from(&p.override_scope.region);
+        service.clone_from(&p.override_scope.service);
     }
     let provider: Arc<dyn ProvideCredential> = if scheme == AuthScheme::None {
         Arc::new(NoCredentials::new())
