@@ -371,12 +371,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__credential__subcmd__process)
-            opts="-p -v -h -V --profile --mfa-code-stdin --config --verbose --help --version"
+            opts="-v -p -h -V --config --verbose --profile --mfa-code-stdin --cacert --insecure --proxy --noproxy --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -385,7 +389,15 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -397,7 +409,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__demo)
-            opts="-v -h -V --keep --config --verbose --help --version"
+            opts="-v -h -V --config --verbose --keep --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,17 +427,17 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__doctor)
-            opts="-v -h -V --max-age --check --config --verbose --help --version"
+            opts="-v -h -V --config --verbose --max-age --check --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --max-age)
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -437,12 +449,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__exec)
-            opts="-p -v -h -V --profile --env --mfa-code-stdin --config --verbose --help --version"
+            opts="-v -p -h -V --config --verbose --profile --env --mfa-code-stdin --cacert --insecure --proxy --noproxy --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -455,7 +471,15 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1003,12 +1027,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__invoke__subcmd__batch)
-            opts="-o -H -p -v -h -V --output --errors --route --endpoint --style --kind --url --header --concurrency --rpm --tpm --max-attempts --resume --shard --limit --skip-invalid --no-aimd --summary-json --dry-run --profile --auth --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-v -o -H -p -h -V --config --verbose --output --errors --route --endpoint --style --kind --url --header --concurrency --rpm --tpm --max-attempts --resume --shard --limit --skip-invalid --no-aimd --summary-json --dry-run --profile --auth --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --proxy --noproxy --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1109,6 +1137,14 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1145,10 +1181,6 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1157,12 +1189,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__invoke__subcmd__endpoint)
-            opts="-p -X -H -d -i -v -h -V --input-json --input-csv --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --stats --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-v -p -X -H -d -i -h -V --config --verbose --input-json --input-csv --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --stats --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --proxy --noproxy --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input-json)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1247,6 +1283,14 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1280,10 +1324,6 @@ _gwctl() {
                     return 0
                     ;;
                 --claim)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1365,12 +1405,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__invoke__subcmd__route)
-            opts="-p -X -H -d -i -v -h -V --style --kind --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --stats --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-v -p -X -H -d -i -h -V --config --verbose --style --kind --profile --auth --url --request --header --data --prompt --system --param --stream --raw --format --include --dry-run --stats --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --proxy --noproxy --region --service --unsigned-payload --content-sha256 --alg --iss --sub --aud --ttl --kid --claim --no-jti --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --style)
                     COMPREPLY=($(compgen -W "endpoints legacy tracking-server openai" -- "${cur}"))
                     return 0
@@ -1455,6 +1499,14 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1488,10 +1540,6 @@ _gwctl() {
                     return 0
                     ;;
                 --claim)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1577,21 +1625,21 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__keys__subcmd__jwks)
-            opts="-p -v -h -V --profile --pretty --config --verbose --help --version"
+            opts="-v -p -h -V --config --verbose --profile --pretty --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1603,12 +1651,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__keys__subcmd__rotate)
-            opts="-p -y -v -h -V --profile --yes --dry-run --finish --keep-old --new-secret-stdin --iam-endpoint --sts-endpoint --verify-timeout --rsa-bits --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --config --verbose --help --version"
+            opts="-v -p -y -h -V --config --verbose --profile --yes --dry-run --finish --keep-old --new-secret-stdin --iam-endpoint --sts-endpoint --verify-timeout --rsa-bits --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --proxy --noproxy --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1653,7 +1705,11 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1719,12 +1775,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__add)
-            opts="-y -v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --yes --config --verbose --help --version"
+            opts="-v -y -h -V --config --verbose --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --auth)
                     COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
@@ -1854,10 +1914,6 @@ _gwctl() {
                     return 0
                     ;;
                 --session-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1869,12 +1925,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__edit)
-            opts="-v -h -V --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --config --verbose --help --version"
+            opts="-v -h -V --config --verbose --auth --url --gateway --username --access-key-id --region --service --iam-endpoint --sts-endpoint --store --secret-stdin --key-file --alg --iss --sub --aud --ttl --kid --claim --no-jti --token-url --issuer --client-id --scope --audience --resource --client-auth --preset --tenant --role-arn --source-profile --external-id --mfa-serial --duration --session-name --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --auth)
                     COMPREPLY=($(compgen -W "basic sigv4 apipark huawei jwt bearer oauth2 none" -- "${cur}"))
                     return 0
@@ -2004,10 +2064,6 @@ _gwctl() {
                     return 0
                     ;;
                 --session-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2177,12 +2233,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__import__subcmd__aws)
-            opts="-y -v -h -V --aws-profile --name --store --service --yes --config --verbose --help --version"
+            opts="-v -y -h -V --config --verbose --aws-profile --name --store --service --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2196,10 +2256,6 @@ _gwctl() {
                     return 0
                     ;;
                 --service)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2253,18 +2309,18 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__list)
-            opts="-v -h -V --format --config --verbose --help --version"
+            opts="-v -h -V --config --verbose --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
-                    return 0
-                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2275,7 +2331,7 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__remove)
-            opts="-y -v -h -V --yes --config --verbose --help --version"
+            opts="-v -y -h -V --config --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2293,18 +2349,18 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__profile__subcmd__show)
-            opts="-v -h -V --format --config --verbose --help --version"
+            opts="-v -h -V --config --verbose --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "toml json" -- "${cur}"))
-                    return 0
-                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "toml json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2407,12 +2463,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__routes__subcmd__list)
-            opts="-p -v -h -V --format --profile --auth --url --gateway --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --config --verbose --help --version"
+            opts="-v -p -h -V --config --verbose --format --profile --auth --url --gateway --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --proxy --noproxy --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
@@ -2457,7 +2517,11 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2469,12 +2533,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__routes__subcmd__show)
-            opts="-p -v -h -V --profile --auth --url --gateway --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --config --verbose --help --version"
+            opts="-v -p -h -V --config --verbose --profile --auth --url --gateway --timeout --connect-timeout --idle-timeout --retries --retry-all --cacert --insecure --proxy --noproxy --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2515,7 +2583,11 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2545,12 +2617,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__scaffold__subcmd__aws__subcmd__apigw)
-            opts="-o -v -h -V --backend --auth --api --format --issuer --audience --authorizer-arn --from-profile --name --output --force --config --verbose --help --version"
+            opts="-v -o -h -V --config --verbose --backend --auth --api --format --issuer --audience --authorizer-arn --from-profile --name --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --backend)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2592,10 +2668,6 @@ _gwctl() {
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2709,12 +2781,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__scaffold__subcmd__mlflow)
-            opts="-e -o -v -h -V --endpoint --api-base --set --limit --from-profile --output --force --config --verbose --help --version"
+            opts="-v -e -o -h -V --config --verbose --endpoint --api-base --set --limit --from-profile --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2747,10 +2823,6 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2759,12 +2831,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__scaffold__subcmd__nginx)
-            opts="-o -v -h -V --backend --auth --from-profile --user --password-stdin --listen --server-name --realm --output --htpasswd --force --config --verbose --help --version"
+            opts="-v -o -h -V --config --verbose --backend --auth --from-profile --user --password-stdin --listen --server-name --realm --output --htpasswd --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --backend)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2805,10 +2881,6 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2817,12 +2889,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__serve)
-            opts="-v -h -V --listen --allow-remote --accept --htpasswd --jwks --issuer --audience --oauth2-client --gateway-config --upstream --fault --latency --seed --explain --log --config --verbose --help --version"
+            opts="-v -h -V --config --verbose --listen --allow-remote --accept --htpasswd --jwks --issuer --audience --oauth2-client --gateway-config --upstream --fault --latency --seed --explain --log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2875,10 +2951,6 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2887,12 +2959,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__sign)
-            opts="-X -H -d -p -v -h -V --request --header --data --profile --auth --format --time --explain --region --service --unsigned-payload --content-sha256 --presign --expires --alg --iss --sub --aud --ttl --kid --claim --no-jti --config --verbose --help --version"
+            opts="-v -X -H -d -p -h -V --config --verbose --request --header --data --profile --auth --format --time --explain --region --service --unsigned-payload --content-sha256 --presign --expires --alg --iss --sub --aud --ttl --kid --claim --no-jti --cacert --insecure --proxy --noproxy --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2977,7 +3053,15 @@ _gwctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2989,12 +3073,16 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__token)
-            opts="-p -v -h -V --profile --format --clear --config --verbose --help --version"
+            opts="-v -p -h -V --config --verbose --profile --format --clear --cacert --insecure --proxy --noproxy --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3007,7 +3095,15 @@ _gwctl() {
                     COMPREPLY=($(compgen -W "raw header json" -- "${cur}"))
                     return 0
                     ;;
-                --config)
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3019,17 +3115,17 @@ _gwctl() {
             return 0
             ;;
         gwctl__subcmd__unlock)
-            opts="-v -h -V --ttl --config --verbose --help --version"
+            opts="-v -h -V --config --verbose --ttl --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --ttl)
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
+                --ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

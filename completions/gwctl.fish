@@ -45,6 +45,7 @@ complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "exec" -d 'Run a command
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c gwctl -n "__fish_gwctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s X -l request -d 'HTTP method [default: GET, or POST with -d]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s H -l header -d 'Add a header, \'Name: value\' (repeatable; signed with the request)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s d -l data -d 'Body: DATA as given, @FILE (exact bytes, hashed by streaming) or @- (standard input)' -r
@@ -72,13 +73,16 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l aud -d 'The aud cla
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l kid -d 'The kid header' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l explain -d 'Also print (on stderr) the canonical request, the string to sign and the signed headers (sigv4, apipark, huawei), to compare with what a server or another signer computed'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l presign -d 'Print a presigned URL (query-string auth) instead of headers'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l no-jti -d 'Leave out the random jti claim'
-complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
@@ -93,6 +97,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "use" -d 'Make a profile the default'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "import" -d 'Import credentials from another tool'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and not __fish_seen_subcommand_from add list show edit remove use import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l auth -d 'Authentication scheme (asked for on a terminal when missing); none: no credentials, no secret' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
@@ -127,13 +132,13 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l scope -d 'A scope to ask for (repeatable); replaces a preset\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l audience -d 'The audience parameter (Auth0, some Keycloak setups)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l resource -d 'A resource indicator, RFC 8707 (repeatable)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l client-auth -d 'Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset\'s]' -r -f -a "basic\t''
-post\t''
-private-key-jwt\t''
-client-secret-jwt\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l preset -d 'Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic' -r -f -a "generic\t''
-databricks\t''
-azure\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l client-auth -d 'Client authentication [default: basic; the preset\'s]' -r -f -a "basic\t'client_secret_basic: the id and secret in an Authorization: Basic header'
+post\t'client_secret_post: the id and secret in the form'
+private-key-jwt\t'private_key_jwt: a JWT signed with --key-file'
+client-secret-jwt\t'client_secret_jwt: a JWT signed (HS256) with the client secret'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l preset -d 'Fill the token endpoint, scope and client authentication from a preset' -r -f -a "generic\t'No preset: give --token-url or --issuer, and --scope'
+databricks\t'Databricks OAuth M2M (token endpoint from --url, scope all-apis)'
+azure\t'Microsoft Entra for Azure OpenAI (with --tenant)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l tenant -d 'Azure: the directory (tenant) id or domain' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l role-arn -d 'Assume this role (STS AssumeRole) for every request' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l source-profile -d 'The profile whose credentials assume the role (it may itself have a role: a chain)' -r
@@ -141,25 +146,25 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l mfa-serial -d 'The MFA device (ARN or serial); its code is asked on a terminal when a session is needed' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l duration -d 'Session lifetime, 15m to 12h (e.g. 1h, 3600) [default: 1h]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l session-name -d 'Role session name [default: gwctl-PROFILE]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l secret-stdin -d 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -l no-jti -d 'Leave out the random jti claim'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s y -l yes -d 'Overwrite an existing profile without asking'
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "toml\t''
 json\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l auth -d 'Authentication scheme (asked for on a terminal when missing); none: no credentials, no secret' -r -f -a "basic\t''
 sigv4\t''
 apipark\t''
@@ -194,13 +199,13 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l scope -d 'A scope to ask for (repeatable); replaces a preset\'s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l audience -d 'The audience parameter (Auth0, some Keycloak setups)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l resource -d 'A resource indicator, RFC 8707 (repeatable)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l client-auth -d 'Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset\'s]' -r -f -a "basic\t''
-post\t''
-private-key-jwt\t''
-client-secret-jwt\t''"
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l preset -d 'Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic' -r -f -a "generic\t''
-databricks\t''
-azure\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l client-auth -d 'Client authentication [default: basic; the preset\'s]' -r -f -a "basic\t'client_secret_basic: the id and secret in an Authorization: Basic header'
+post\t'client_secret_post: the id and secret in the form'
+private-key-jwt\t'private_key_jwt: a JWT signed with --key-file'
+client-secret-jwt\t'client_secret_jwt: a JWT signed (HS256) with the client secret'"
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l preset -d 'Fill the token endpoint, scope and client authentication from a preset' -r -f -a "generic\t'No preset: give --token-url or --issuer, and --scope'
+databricks\t'Databricks OAuth M2M (token endpoint from --url, scope all-apis)'
+azure\t'Microsoft Entra for Azure OpenAI (with --tenant)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l tenant -d 'Azure: the directory (tenant) id or domain' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l role-arn -d 'Assume this role (STS AssumeRole) for every request' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l source-profile -d 'The profile whose credentials assume the role (it may itself have a role: a chain)' -r
@@ -208,15 +213,14 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l mfa-serial -d 'The MFA device (ARN or serial); its code is asked on a terminal when a session is needed' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l duration -d 'Session lifetime, 15m to 12h (e.g. 1h, 3600) [default: 1h]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l session-name -d 'Role session name [default: gwctl-PROFILE]' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l secret-stdin -d 'Read the secret (password, secret key, token, JWT secret or PEM) from standard input'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -l no-jti -d 'Leave out the random jti claim'
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from use" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
@@ -237,10 +241,10 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the default'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import credentials from another tool'
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l max-age -d 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l check -d 'Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l max-age -d 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l check -d 'Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
@@ -250,6 +254,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_su
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -f -a "rotate" -d 'Rotate a profile\'s key, password or signing key; re-run to resume an interrupted rotation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -f -a "jwks" -d 'Print the JWKS (RFC 7517) of a JWT profile: its public key, and the previous one during a rotation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l iam-endpoint -d 'IAM endpoint [default: the profile\'s, else https://iam.amazonaws.com/]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l sts-endpoint -d 'STS endpoint that checks the new key [default: the profile\'s, else https://sts.amazonaws.com/]' -r
@@ -262,7 +267,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s y -l yes -d 'Do not ask for confirmation'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l dry-run -d 'Say what would be done and change nothing (AWS: the key list is still read)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l finish -d 'Switch to the pending key (gateway-managed keys), or stop publishing the previous public key (JWT)'
@@ -270,13 +277,12 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcom
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l new-secret-stdin -d 'Read the new secret from standard input instead of generating one (AK/SK: "AK SK" or JSON; a password; a JWT key)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -l pretty -d 'Indent the JSON'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -l pretty -d 'Indent the JSON'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from jwks" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Rotate a profile\'s key, password or signing key; re-run to resume an interrupted rotation'
@@ -290,6 +296,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -f -a "endpoint" -d 'Call a model endpoint by URL (MLflow serving, SageMaker, Bedrock, API Gateway, Lambda URLs, Databricks)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -f -a "batch" -d 'Send a JSONL file of calls (OpenAI batch format) concurrently, within rate limits, resumable'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and not __fish_seen_subcommand_from route endpoint batch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l style -d 'URL form: endpoints (/endpoints/NAME/invocations), legacy (/gateway/NAME/invocations), tracking-server (/gateway/NAME/mlflow/invocations), openai (/v1/… with "model": NAME) [default: tracking-server for --gateway mlflow-server profiles, else endpoints]' -r -f -a "endpoints\t''
 legacy\t''
 tracking-server\t''
@@ -321,6 +328,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l service -d 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
@@ -330,7 +339,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l kid -d 'The kid header' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l stream -d 'Ask for a streamed answer ("stream": true) and print each delta as it arrives'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l raw -d 'With --stream: print the events as received instead of the text deltas'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s i -l include -d 'Print the response status line and headers first'
@@ -341,9 +350,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -l no-jti -d 'Leave out the random jti claim'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from route" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-json -d 'MLflow model serving: a JSON file of records (→ dataframe_split) or any JSON (→ inputs)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l input-csv -d 'MLflow model serving: a CSV file with a header row (→ dataframe_split)' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
@@ -370,6 +379,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l service -d 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
@@ -379,7 +390,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l kid -d 'The kid header' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l stream -d 'Ask for a streamed answer ("stream": true) and print each delta as it arrives'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l raw -d 'With --stream: print the events as received instead of the text deltas'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s i -l include -d 'Print the response status line and headers first'
@@ -390,9 +401,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -l no-jti -d 'Leave out the random jti claim'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from endpoint" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s o -l output -d 'Where results go (OpenAI batch output format); also the journal a re-run resumes from [default: standard output, no resume]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l errors -d 'Where failed lines go [default: the output file, as OpenAI does]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l route -d 'Default target for lines without url: a route of the profile\'s gateway' -r
@@ -427,6 +438,8 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l region -d 'SigV4 region [default: from the AWS host name, else AWS_REGION / AWS_DEFAULT_REGION]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l service -d 'SigV4 service name, e.g. execute-api, sagemaker, bedrock, lambda, sts, s3 [default: from the host name]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l alg -d 'JWT algorithm: HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA [default: HS256]' -r
@@ -436,7 +449,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l ttl -d 'Token lifetime: exp = iat + TTL, e.g. 300, 90s, 15m, 1h [default: 5m]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l kid -d 'The kid header' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l claim -d 'Extra claim key=value; the value is JSON if it parses as JSON, else a string (repeatable)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l resume -d 'Resume from the output file (also the default when it exists): ids already written are skipped'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l skip-invalid -d 'Record invalid lines in the errors file instead of refusing the input'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l no-aimd -d 'Do not adapt the concurrency to 429s and rate-limit headers'
@@ -446,7 +459,6 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l unsigned-payload -d 'Sign UNSIGNED-PAYLOAD instead of the body hash (sigv4; huawei sends X-Sdk-Content-Sha256)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l content-sha256 -d 'Add and sign X-Amz-Content-SHA256 (always on for s3)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -l no-jti -d 'Leave out the random jti claim'
-complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from batch" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand invoke; and __fish_seen_subcommand_from help" -f -a "route" -d 'Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)'
@@ -460,6 +472,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one route'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
@@ -481,12 +494,14 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a --url (or endpoint URL) off the default profile\'s gateway: no credentials]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l auth -d 'Authentication scheme; alone, credentials come from the environment (none: no credentials); with a profile of another scheme, it overrides the profile\'s for this call' -r -f -a "basic\t''
 sigv4\t''
@@ -506,10 +521,11 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subc
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l idle-timeout -d 'Seconds a response body (a stream) may pause between two pieces (0: no limit)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l retries -d 'Extra attempts on connection errors, 429 and 5xx (POST: connection failures only, unless --retry-all)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l retry-all -d 'Retry non-idempotent requests (POST) on 429, 5xx and timeouts too'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand routes; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the routes of the profile\'s MLflow gateway'
@@ -524,26 +540,27 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_see
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "aws-apigw" -d 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and not __fish_seen_subcommand_from mlflow check aws-apigw nginx help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s e -l endpoint -d 'NAME:TYPE:PROVIDER:MODEL, TYPE chat|completions|embeddings (repeatable; MODEL may contain \':\')' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l api-base -d 'Provider base URL (openai_api_base, anthropic_api_base, model_server_url, host, api_base …)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l set -d 'Another provider config key, checked against the providers\' keys (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l limit -d 'Rate limit for every endpoint, e.g. 100/minute' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l from-profile -d 'Take the region for bedrock endpoints from this SigV4 profile' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s o -l output -d 'Write the config here [default: print it]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l force -d 'Overwrite an existing file'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -l force -d 'Overwrite an existing file'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from mlflow" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l backend -d 'The gateway API Gateway forwards to (an MLflow gateway), e.g. https://mlflow.internal:5000 (asked on a terminal)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l auth -d 'How API Gateway authenticates callers (asked on a terminal)' -r -f -a "iam\t''
-jwt\t''
-lambda-basic\t''
-api-key\t''"
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l auth -d 'How API Gateway authenticates callers (asked on a terminal)' -r -f -a "iam\t'AWS SigV4 (IAM users and roles)'
+jwt\t'JWT authorizer (HTTP API)'
+lambda-basic\t'HTTP Basic via a Lambda authorizer (REST API)'
+api-key\t'API keys with a usage plan (REST API)'"
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l api -d 'API Gateway product [default: http for iam and jwt, rest for lambda-basic and api-key]' -r -f -a "http\t''
 rest\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l format -d 'Output: an OpenAPI definition, or a CloudFormation / SAM template embedding it' -r -f -a "openapi\t''
@@ -555,11 +572,11 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_su
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l from-profile -d 'Tie to a client profile: a JWT profile\'s issuer/audience, a Basic profile\'s user, a SigV4 profile\'s region' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l name -d 'API name' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s o -l output -d 'Write here (.json for JSON) [default: print YAML]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l force -d 'Overwrite an existing file'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s h -l help -d 'Print help'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -l force -d 'Overwrite an existing file'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from aws-apigw" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l backend -d 'The gateway nginx forwards to, e.g. http://127.0.0.1:5000' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l auth -d 'How nginx authenticates clients' -r -f -a "basic\t''"
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l from-profile -d 'Take the user and password from this Basic profile (and print matching gwctl lines)' -r
@@ -569,10 +586,9 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_su
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l realm -d 'The realm shown by browsers' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s o -l output -d 'Write the server block here [default: print it]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l htpasswd -d 'Write the htpasswd entry here [default: FILE.htpasswd next to -o]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l password-stdin -d 'Read the htpasswd password from standard input'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -l force -d 'Overwrite existing files'
-complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from nginx" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "mlflow" -d 'An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)'
@@ -580,6 +596,7 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_su
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "aws-apigw" -d 'AWS API Gateway in front of a gateway: OpenAPI 3, CloudFormation or SAM'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "nginx" -d 'An nginx server block with HTTP Basic auth (bcrypt htpasswd) in front of a gateway'
 complete -c gwctl -n "__fish_gwctl_using_subcommand scaffold; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l listen -d 'Address to listen on (port 0: a free port); a non-loopback address needs --allow-remote' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l accept -d 'Accept requests signed with this profile\'s credentials (repeatable)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l htpasswd -d 'Accept Basic users from this htpasswd file (bcrypt entries, as `gwctl scaffold nginx` writes)' -r -F
@@ -593,19 +610,18 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l fault -d 'Inject f
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l latency -d 'Delay every answer, e.g. 50ms, 1s' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l seed -d 'Seed for the faults (the same seed gives the same sequence)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l log -d 'Append the request log to this file [default: standard error]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l allow-remote -d 'Allow a --listen address other hosts can reach'
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -l explain -d 'Put the server\'s canonical request and string to sign in refusals and the log'
-complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -l keep -d 'Leave the server running and print the environment to try commands by hand (Ctrl-C stops)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -l keep -d 'Leave the server running and print the environment to try commands by hand (Ctrl-C stops)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -l ttl -d 'How long the file store stays unlocked (kept in the kernel session keyring until then)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -l ttl -d 'How long the file store stays unlocked (kept in the kernel session keyring until then)' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand unlock" -s V -l version -d 'Print version'
@@ -613,26 +629,38 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -l config -d 'Config f
 complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand lock" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l format -d 'Output format' -r -f -a "raw\t'The token alone'
 header\t'`Authorization: Bearer …`'
 json\t'`{"access_token": …, "token_type": "Bearer", "expires_at": …, "expires_in": …}`'"
-complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l clear -d 'Delete the cached token instead of printing one'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l clear -d 'Delete the cached token instead of printing one'
+complete -c gwctl -n "__fish_gwctl_using_subcommand token" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gwctl -n "__fish_gwctl_using_subcommand token" -s V -l version -d 'Print version'
-complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l mfa-code-stdin -d 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l mfa-code-stdin -d 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand credential-process" -s V -l version -d 'Print version'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s p -l profile -d 'Profile [default: GWCTL_PROFILE, else the default profile]' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l env -d 'The variable that gets the token (token schemes)' -r
-complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
-complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l mfa-code-stdin -d 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l mfa-code-stdin -d 'Read the MFA code from standard input (a role with --mfa-serial, in scripts)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F

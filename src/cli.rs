@@ -36,7 +36,11 @@ pub struct Cli {
     pub command: Command,
 }
 
+// `defer`: a subcommand's flags are defined only when it is the one being parsed (or when
+// help, completions or the man page walk the whole tree), not at every start: clap building
+// every subcommand's flags was most of `gwctl sign`'s user time.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Print the signed headers, presigned URL or a ready curl command for a request
     Sign(SignArgs),
@@ -169,6 +173,9 @@ pub struct TokenArgs {
     /// Delete the cached token instead of printing one
     #[arg(long, conflicts_with = "format")]
     pub clear: bool,
+
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +186,9 @@ pub struct CredentialProcessArgs {
     /// Read the MFA code from standard input (a role with --mfa-serial, in scripts)
     #[arg(long)]
     pub mfa_code_stdin: bool,
+
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +204,9 @@ pub struct ExecArgs {
     #[arg(long)]
     pub mfa_code_stdin: bool,
 
+    #[command(flatten)]
+    pub transport: TransportArgs,
+
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
@@ -207,6 +220,7 @@ pub struct UnlockArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum KeysCommand {
     /// Rotate a profile's key, password or signing key; re-run to resume an interrupted rotation
     #[command(after_help = KEYS_ROTATE_HELP)]
@@ -237,7 +251,7 @@ Examples:
   gwctl keys rotate --profile gw && gwctl keys rotate --profile gw --finish
   gwctl keys rotate --profile local --iam-endpoint http://127.0.0.1:5000/ --sts-endpoint http://127.0.0.1:5000/";
 
-/// `--profile` for commands that act on one stored profile.
+// `--profile` for commands that act on one stored profile.
 #[derive(Debug, Args)]
 pub struct ProfileArg {
     /// Profile [default: GWCTL_PROFILE, else the default profile]
@@ -426,9 +440,13 @@ pub struct SignArgs {
 
     #[command(flatten)]
     pub jwt: JwtArgs,
+
+    /// For a token profile (oauth2, a role): how its token endpoint or STS is reached
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
-/// Which credentials sign the request: a profile, or a scheme with the environment's.
+// Which credentials sign the request: a profile, or a scheme with the environment's.
 #[derive(Debug, Args)]
 pub struct CredentialArgs {
     /// Profile [default: GWCTL_PROFILE, else the default profile unless --auth is given; with a
@@ -457,7 +475,7 @@ pub struct SigV4Args {
     pub expires: u64,
 }
 
-/// SigV4/AK-SK settings that override a profile's for one call.
+// SigV4/AK-SK settings that override a profile's for one call.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "SigV4 options")]
 pub struct ScopeArgs {
@@ -515,6 +533,7 @@ pub struct JwtArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ProfileCommand {
     /// Add a profile (interactive on a terminal; scriptable with --secret-stdin and --yes)
     #[command(after_help = PROFILE_ADD_EXAMPLES)]
@@ -620,8 +639,8 @@ pub struct ProfileFields {
     pub role: Box<RoleArgs>,
 }
 
-/// `profile add/edit` flags of an OAuth2 client-credentials profile. The client secret comes
-/// from --secret-stdin or a prompt; a private_key_jwt key from --key-file (with --alg/--kid).
+// `profile add/edit` flags of an OAuth2 client-credentials profile. The client secret comes
+// from --secret-stdin or a prompt; a private_key_jwt key from --key-file (with --alg/--kid).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "OAuth2 options (--auth oauth2)")]
 pub struct OAuth2Args {
@@ -649,17 +668,63 @@ pub struct OAuth2Args {
     #[arg(long = "resource", value_name = "URI")]
     pub resources: Vec<String>,
 
-    /// Client authentication: basic, post, private-key-jwt (with --key-file), client-secret-jwt [default: basic; the preset's]
-    #[arg(long, value_name = "METHOD", value_parser = ["basic", "post", "private-key-jwt", "client-secret-jwt"])]
-    pub client_auth: Option<String>,
+    /// Client authentication [default: basic; the preset's]
+    #[arg(long, value_name = "METHOD", value_enum)]
+    pub client_auth: Option<ClientAuthArg>,
 
-    /// Fill the token endpoint, scope and client authentication: databricks (from --url), azure (with --tenant), generic
-    #[arg(long, value_name = "PRESET", value_parser = ["generic", "databricks", "azure"])]
-    pub preset: Option<String>,
+    /// Fill the token endpoint, scope and client authentication from a preset
+    #[arg(long, value_name = "PRESET", value_enum)]
+    pub preset: Option<PresetArg>,
 
     /// Azure: the directory (tenant) id or domain
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
+}
+
+/// `--client-auth`: how an OAuth2 client authenticates to the token endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ClientAuthArg {
+    /// client_secret_basic: the id and secret in an Authorization: Basic header
+    Basic,
+    /// client_secret_post: the id and secret in the form
+    Post,
+    /// private_key_jwt: a JWT signed with --key-file
+    PrivateKeyJwt,
+    /// client_secret_jwt: a JWT signed (HS256) with the client secret
+    ClientSecretJwt,
+}
+
+impl ClientAuthArg {
+    /// The name stored in the profile (`client_auth = "…"`), as the token library reads it.
+    pub fn stored_name(self) -> &'static str {
+        match self {
+            ClientAuthArg::Basic => "basic",
+            ClientAuthArg::Post => "post",
+            ClientAuthArg::PrivateKeyJwt => "private-key-jwt",
+            ClientAuthArg::ClientSecretJwt => "client-secret-jwt",
+        }
+    }
+}
+
+/// `--preset`: ready-made OAuth2 settings for a provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    /// No preset: give --token-url or --issuer, and --scope
+    Generic,
+    /// Databricks OAuth M2M (token endpoint from --url, scope all-apis)
+    Databricks,
+    /// Microsoft Entra for Azure OpenAI (with --tenant)
+    Azure,
+}
+
+impl From<PresetArg> for crate::tokens::oauth2::Preset {
+    fn from(p: PresetArg) -> Self {
+        match p {
+            PresetArg::Generic => Self::Generic,
+            PresetArg::Databricks => Self::Databricks,
+            PresetArg::Azure => Self::Azure,
+        }
+    }
 }
 
 impl OAuth2Args {
@@ -676,7 +741,7 @@ impl OAuth2Args {
     }
 }
 
-/// `profile add/edit` flags of a sigv4 profile that assumes a role.
+// `profile add/edit` flags of a sigv4 profile that assumes a role.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "AWS AssumeRole options (--auth sigv4)")]
 pub struct RoleArgs {
@@ -784,6 +849,7 @@ pub struct ProfileUseArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ImportSource {
     /// Import AWS keys from ~/.aws/credentials (with --aws-profile) or the AWS_* environment
     #[command(
@@ -816,6 +882,7 @@ pub struct ImportAwsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum InvokeCommand {
     /// Call a gateway route by name (MLflow YAML gateway, tracking-server gateway, OpenAI-style)
     #[command(after_help = INVOKE_ROUTE_EXAMPLES)]
@@ -1059,6 +1126,7 @@ pub struct InvokeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RoutesCommand {
     /// List the routes of the profile's MLflow gateway
     #[command(
@@ -1112,8 +1180,8 @@ pub enum BodyFormat {
     Raw,
 }
 
-/// How a command talks to the network: timeouts, retries, TLS. Resolved into
-/// [`HttpOptions`] by [`NetworkArgs::settings`].
+// How a command talks to the network: timeouts, retries, TLS. Resolved into
+// [`HttpOptions`] by [`NetworkArgs::settings`].
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Network options")]
 pub struct NetworkArgs {
@@ -1137,6 +1205,14 @@ pub struct NetworkArgs {
     #[arg(long)]
     pub retry_all: bool,
 
+    #[command(flatten)]
+    pub transport: TransportArgs,
+}
+
+// CA certificates, certificate checks and proxies: on every command that may reach a server
+// (a gateway, a token endpoint, STS).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TransportArgs {
     /// Trust the CA certificates in this PEM file
     #[arg(long, value_name = "PEM")]
     pub cacert: Option<PathBuf>,
@@ -1144,6 +1220,25 @@ pub struct NetworkArgs {
     /// Do not verify TLS certificates (prints a warning)
     #[arg(long)]
     pub insecure: bool,
+
+    /// Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY
+    #[arg(long, value_name = "URL", value_parser = crate::net::parse_proxy)]
+    pub proxy: Option<String>,
+
+    /// Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY
+    #[arg(long, value_name = "HOSTS")]
+    pub noproxy: Option<String>,
+}
+
+impl TransportArgs {
+    pub fn settings(&self) -> crate::net::NetSettings {
+        crate::net::NetSettings {
+            cacert: self.cacert.clone(),
+            insecure: self.insecure,
+            proxy: self.proxy.clone(),
+            noproxy: self.noproxy.clone(),
+        }
+    }
 }
 
 /// The longest wait a flag may ask for: one week.
@@ -1169,8 +1264,7 @@ impl NetworkArgs {
             idle_timeout: if self.idle_timeout > 0.0 { d(self.idle_timeout) } else { unlimited },
             retries: self.retries,
             retry_all: self.retry_all,
-            cacert: self.cacert.clone(),
-            insecure: self.insecure,
+            net: self.transport.settings(),
         }
     }
 }
@@ -1233,7 +1327,10 @@ mod tests {
             }
         }
         let mut missing = Vec::new();
-        walk(&super::Cli::command(), "gwctl", &mut missing);
+        // Subcommands are deferred (`defer = true`): build the whole tree, as --help does.
+        let mut cmd = super::Cli::command();
+        cmd.build();
+        walk(&cmd, "gwctl", &mut missing);
         assert!(missing.is_empty(), "no example in --help of: {missing:?}");
     }
 
@@ -1275,6 +1372,7 @@ mod tests {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ScaffoldCommand {
     /// An MLflow AI Gateway config.yaml (keys checked strictly; asks on a terminal when no --endpoint)
     #[command(after_help = SCAFFOLD_MLFLOW_EXAMPLES)]
@@ -1345,6 +1443,70 @@ pub struct ScaffoldCheckArgs {
     pub file: PathBuf,
 }
 
+/// `scaffold aws-apigw --auth`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ApigwAuthArg {
+    /// AWS SigV4 (IAM users and roles)
+    Iam,
+    /// JWT authorizer (HTTP API)
+    Jwt,
+    /// HTTP Basic via a Lambda authorizer (REST API)
+    LambdaBasic,
+    /// API keys with a usage plan (REST API)
+    ApiKey,
+}
+
+impl From<ApigwAuthArg> for crate::scaffold::apigw::ApiAuth {
+    fn from(a: ApigwAuthArg) -> Self {
+        match a {
+            ApigwAuthArg::Iam => Self::Iam,
+            ApigwAuthArg::Jwt => Self::Jwt,
+            ApigwAuthArg::LambdaBasic => Self::LambdaBasic,
+            ApigwAuthArg::ApiKey => Self::ApiKey,
+        }
+    }
+}
+
+/// `scaffold aws-apigw --api`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ApiKindArg {
+    Http,
+    Rest,
+}
+
+impl From<ApiKindArg> for crate::scaffold::apigw::ApiKind {
+    fn from(k: ApiKindArg) -> Self {
+        match k {
+            ApiKindArg::Http => Self::Http,
+            ApiKindArg::Rest => Self::Rest,
+        }
+    }
+}
+
+/// `scaffold aws-apigw --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ApigwFormatArg {
+    Openapi,
+    Cloudformation,
+    Sam,
+}
+
+impl From<ApigwFormatArg> for crate::scaffold::apigw::Format {
+    fn from(f: ApigwFormatArg) -> Self {
+        match f {
+            ApigwFormatArg::Openapi => Self::OpenApi,
+            ApigwFormatArg::Cloudformation => Self::CloudFormation,
+            ApigwFormatArg::Sam => Self::Sam,
+        }
+    }
+}
+
+/// `scaffold nginx --auth`: the schemes nginx can check by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NginxAuthArg {
+    Basic,
+}
+
 #[derive(Debug, Args)]
 pub struct ScaffoldApigwArgs {
     /// The gateway API Gateway forwards to (an MLflow gateway), e.g. https://mlflow.internal:5000 (asked on a terminal)
@@ -1352,16 +1514,16 @@ pub struct ScaffoldApigwArgs {
     pub backend: Option<String>,
 
     /// How API Gateway authenticates callers (asked on a terminal)
-    #[arg(long, value_name = "MODE", value_parser = ["iam", "jwt", "lambda-basic", "api-key"])]
-    pub auth: Option<String>,
+    #[arg(long, value_name = "MODE", value_enum)]
+    pub auth: Option<ApigwAuthArg>,
 
     /// API Gateway product [default: http for iam and jwt, rest for lambda-basic and api-key]
-    #[arg(long, value_name = "KIND", value_parser = ["http", "rest"])]
-    pub api: Option<String>,
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub api: Option<ApiKindArg>,
 
     /// Output: an OpenAPI definition, or a CloudFormation / SAM template embedding it
-    #[arg(long, value_name = "FORMAT", default_value = "openapi", value_parser = ["openapi", "cloudformation", "sam"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ApigwFormatArg::Openapi)]
+    pub format: ApigwFormatArg,
 
     /// JWT issuer (--auth jwt)
     #[arg(long, value_name = "URL")]
@@ -1407,8 +1569,8 @@ pub struct ScaffoldNginxArgs {
     pub backend: String,
 
     /// How nginx authenticates clients
-    #[arg(long, value_name = "SCHEME", default_value = "basic", value_parser = ["basic"])]
-    pub auth: String,
+    #[arg(long, value_name = "SCHEME", value_enum, default_value_t = NginxAuthArg::Basic)]
+    pub auth: NginxAuthArg,
 
     /// Take the user and password from this Basic profile (and print matching gwctl lines)
     #[arg(long, value_name = "PROFILE", conflicts_with_all = ["user", "password_stdin"], add = ArgValueCompleter::new(crate::complete::profiles))]
@@ -1457,7 +1619,7 @@ Examples:
   # verify, then forward to a real MLflow gateway (its own auth headers removed)
   gwctl serve --accept dev --upstream http://127.0.0.1:5000 --explain --log serve.log";
 
-/// `gwctl serve`: a local verifying gateway.
+// `gwctl serve`: a local verifying gateway.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on (port 0: a free port); a non-loopback address needs --allow-remote
@@ -1526,7 +1688,7 @@ Examples:
   gwctl demo
   gwctl demo --keep      # leave the server running and try commands by hand";
 
-/// `gwctl demo`: serve in-process, one profile per scheme, calls through each.
+// `gwctl demo`: serve in-process, one profile per scheme, calls through each.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Leave the server running and print the environment to try commands by hand (Ctrl-C stops)

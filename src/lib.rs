@@ -6,7 +6,8 @@
 //!
 //! - L0, pure values: [`signing`] (the one signing module), [`scheme`] (schemes and their
 //!   settings), [`util`], [`redact`], [`exit`] (the exit-code table), [`log`].
-//! - L1, protocols and the request model: [`request`], [`gateway`] (what each gateway flavour
+//! - L1, protocols and the request model: [`request`], [`net`] (CA certificates and proxies
+//!   every HTTP client applies), [`gateway`] (what each gateway flavour
 //!   means: paths, payloads, error bodies, stream decoding), [`tokens`] (OAuth2 and STS token
 //!   exchanges over a transport trait, the token cache), [`profile::store`] (secret stores).
 //! - L2, configuration and transport: [`profile`] (typed profiles, the config file),
@@ -30,6 +31,7 @@ pub mod gateway;
 pub mod http;
 pub mod keys;
 pub mod log;
+pub mod net;
 pub mod ops;
 pub mod output;
 pub mod printer;

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("log", 0),
     // L1: the request model, gateway and token protocols, secret stores.
     ("request", 1),
+    ("net", 1),
     ("gateway", 1),
     ("profile::store", 1),
     ("profile::private_file", 1),

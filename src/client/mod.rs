@@ -67,7 +67,10 @@ pub struct Client {
 
 impl Client {
     pub fn new(auth: Auth, opts: HttpOptions) -> Result<Self, ClientError> {
-        Ok(Self { http: http::HttpClient::new(&opts)?, auth, opts })
+        let http = http::HttpClient::new(&opts)?;
+        // A token or session fetched for this client goes the way its requests go.
+        auth.provider().use_network(&opts.net);
+        Ok(Self { http, auth, opts })
     }
 
     pub fn auth(&self) -> &Auth {

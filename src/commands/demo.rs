@@ -322,7 +322,7 @@ impl InHandOAuth2 {
         let config = oauth2_credentials::token_config(settings).map_err(CredentialError::from)?;
         let credential = oauth2_credentials::client_credential(settings, config.client_auth, secret)
             .map_err(CredentialError::from)?;
-        let transport = HttpTransport::new()
+        let transport = HttpTransport::new(&crate::net::NetSettings::default())
             .map_err(|e| CredentialError::Profile { profile: name.to_string(), message: e.to_string() })?;
         Ok(Self { name: name.to_string(), config, credential, transport, token_url: Arc::default() })
     }

@@ -389,8 +389,8 @@ fn apply_oauth2(p: &mut ProfileToml, a: &OAuth2Args, j: &JwtArgs) -> Result<(), 
     if let Some(id) = &a.client_id {
         o.client_id.clone_from(id);
     }
-    if let Some(name) = &a.preset {
-        let preset = Preset::parse(name).map_err(token_err)?;
+    if let Some(preset) = a.preset {
+        let preset = Preset::from(preset);
         let input = PresetInput { host: p.url.as_deref(), tenant: o.tenant.as_deref() };
         if let Some(c) = preset.config(&o.client_id, input).map_err(token_err)? {
             if let TokenEndpoint::Url(u) = &c.endpoint {
@@ -417,7 +417,9 @@ fn apply_oauth2(p: &mut ProfileToml, a: &OAuth2Args, j: &JwtArgs) -> Result<(), 
     if !a.resources.is_empty() {
         o.resources.clone_from(&a.resources);
     }
-    set(&mut o.client_auth, &a.client_auth);
+    if let Some(m) = a.client_auth {
+        o.client_auth = Some(m.stored_name().to_string());
+    }
     set(&mut o.alg, &j.alg);
     set(&mut o.kid, &j.kid);
     // On a terminal the client id is asked for next.

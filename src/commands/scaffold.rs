@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
-use crate::cli::{ScaffoldApigwArgs, ScaffoldCheckArgs, ScaffoldCommand, ScaffoldMlflowArgs, ScaffoldNginxArgs};
+use clap::ValueEnum;
+
+use crate::cli::{
+    ApigwAuthArg, ScaffoldApigwArgs, ScaffoldCheckArgs, ScaffoldCommand, ScaffoldMlflowArgs, ScaffoldNginxArgs,
+};
 use crate::error::Error;
 use crate::profile::ProfileError;
 use crate::profile::config::ConfigFile;
@@ -198,34 +202,30 @@ fn run_apigw(a: &ScaffoldApigwArgs, cf: &ConfigFile) -> Result<(), Error> {
         None => return Err(need("--backend URL")),
     };
     let backend = crate::request::parse_url(&backend_text)?;
-    let modes = ["iam", "jwt", "lambda-basic", "api-key"];
-    let auth_text = match &a.auth {
-        Some(m) => m.clone(),
+    let auth_arg = match a.auth {
+        Some(m) => m,
         None if interactive() => {
-            let labels = [
-                "iam: AWS SigV4 (IAM users and roles)",
-                "jwt: JWT authorizer (HTTP API)",
-                "lambda-basic: HTTP Basic via a Lambda authorizer (REST API)",
-                "api-key: API keys with a usage plan (REST API)",
-            ];
+            // The labels are the flag's own values and help (one list, in cli.rs).
+            let modes = ApigwAuthArg::value_variants();
+            let labels: Vec<String> = modes
+                .iter()
+                .filter_map(|m| m.to_possible_value())
+                .map(|v| format!("{}: {}", v.get_name(), v.get_help().map(|h| h.to_string()).unwrap_or_default()))
+                .collect();
             let i = dialoguer::Select::new()
                 .with_prompt("Authentication")
-                .items(labels)
+                .items(&labels)
                 .default(0)
                 .interact()
                 .map_err(prompt_err)?;
-            modes[i].to_string()
+            modes[i]
         }
         None => return Err(need("--auth MODE")),
     };
-    let auth = apigw::ApiAuth::parse(&auth_text).ok_or_else(|| Error::Usage(format!("--auth {auth_text}")))?;
-    let asked = a.api.as_deref().map(|k| if k == "rest" { apigw::ApiKind::Rest } else { apigw::ApiKind::Http });
-    let api = apigw::choose_api(auth, asked).map_err(Error::Usage)?;
-    let format = match a.format.as_str() {
-        "cloudformation" => apigw::Format::CloudFormation,
-        "sam" => apigw::Format::Sam,
-        _ => apigw::Format::OpenApi,
-    };
+    let auth: apigw::ApiAuth = auth_arg.into();
+    let auth_text = auth_arg.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+    let api = apigw::choose_api(auth, a.api.map(Into::into)).map_err(Error::Usage)?;
+    let format = a.format.into();
     let mut o = apigw::Options {
         backend,
         auth,

@@ -13,6 +13,7 @@ use crate::credentials::assume_role::AssumeRoleProvider;
 use crate::credentials::oauth2::OAuth2Provider;
 use crate::credentials::{Material, ProvideCredential as _, StoreProvider};
 use crate::error::Error;
+use crate::net::NetSettings;
 use crate::profile::config::ConfigFile;
 use crate::profile::resolve;
 use crate::profile::{Profile, store::StoreSpec};
@@ -45,10 +46,11 @@ fn block<T>(f: impl std::future::Future<Output = Result<T, crate::credentials::C
 }
 
 /// The current token of a token profile (oauth2, jwt, bearer).
-fn current_token(cf: &ConfigFile, name: &str, p: &Profile) -> Result<Token, Error> {
+fn current_token(cf: &ConfigFile, name: &str, p: &Profile, net: &NetSettings) -> Result<Token, Error> {
     match &p.auth {
         AuthConfig::OAuth2(o) => {
             let provider = OAuth2Provider::new(o.clone(), resolve::token_slot(cf, name, p));
+            provider.use_network(net);
             let (t, _) = block(provider.token())?;
             let value = t
                 .bearer_token()
@@ -95,6 +97,7 @@ fn current_aws(
     name: &str,
     p: &Profile,
     config: &crate::profile::config::Config,
+    net: &NetSettings,
 ) -> Result<AwsSession, Error> {
     if !matches!(p.auth, AuthConfig::SigV4 { .. }) {
         return Err(Error::Usage(format!(
@@ -104,6 +107,7 @@ fn current_aws(
     }
     if p.role.is_some() {
         let provider: AssumeRoleProvider = resolve::assume_role_provider(cf, config, name, p)?;
+        provider.use_network(net);
         let (t, _) = block(provider.session())?;
         let c = crate::credentials::assume_role::aws_credential(&t)?;
         let Material::Aws(credentials) = c.material else {
@@ -141,7 +145,7 @@ pub fn token(cf: &ConfigFile, a: &TokenArgs) -> Result<(), Error> {
         );
         return Ok(());
     }
-    let t = current_token(cf, &name, &p)?;
+    let t = current_token(cf, &name, &p, &a.transport.settings())?;
     let out = Zeroizing::new(match a.format {
         TokenFormat::Raw => format!("{}\n", t.value.expose_secret()),
         TokenFormat::Header => format!("Authorization: Bearer {}\n", t.value.expose_secret()),
@@ -161,7 +165,7 @@ pub fn token(cf: &ConfigFile, a: &TokenArgs) -> Result<(), Error> {
 
 pub fn credential_process(cf: &ConfigFile, a: &CredentialProcessArgs) -> Result<(), Error> {
     let (name, p, config) = load(cf, a.profile.profile.as_deref())?;
-    let s = current_aws(cf, &name, &p, &config)?;
+    let s = current_aws(cf, &name, &p, &config, &a.transport.settings())?;
     let mut o = serde_json::Map::new();
     o.insert("Version".into(), 1.into());
     o.insert("AccessKeyId".into(), s.credentials.access_key_id.clone().into());
@@ -191,7 +195,7 @@ pub fn exec(cf: &ConfigFile, a: &ExecArgs) -> Result<(), Error> {
     let mut env: Vec<(String, Zeroizing<String>)> = Vec::new();
     let mut remove: Vec<&str> = Vec::new();
     if matches!(p.auth, AuthConfig::SigV4 { .. }) {
-        let s = current_aws(cf, &name, &p, &config)?;
+        let s = current_aws(cf, &name, &p, &config, &a.transport.settings())?;
         env.push(("AWS_ACCESS_KEY_ID".into(), Zeroizing::new(s.credentials.access_key_id.clone())));
         env.push((
             "AWS_SECRET_ACCESS_KEY".into(),
@@ -211,7 +215,7 @@ pub fn exec(cf: &ConfigFile, a: &ExecArgs) -> Result<(), Error> {
         // The child uses these keys, not a profile of its own config.
         remove.push("AWS_PROFILE");
     } else {
-        let t = current_token(cf, &name, &p)?;
+        let t = current_token(cf, &name, &p, &a.transport.settings())?;
         env.push((a.env.clone(), Zeroizing::new(t.value.expose_secret().to_string())));
     }
     let (program, args) = a.command.split_first().ok_or_else(|| Error::Usage("no command to run after --".into()))?;
@@ -299,9 +303,9 @@ pub fn token_state(cf: &ConfigFile, name: &str, p: &Profile) -> String {
 /// `doctor --check`: get a token or session now.
 pub fn check_token(cf: &ConfigFile, name: &str, p: &Profile, config: &crate::profile::config::Config) -> String {
     let r = if matches!(p.auth, AuthConfig::OAuth2(_)) {
-        current_token(cf, name, p).map(|t| t.expires_at)
+        current_token(cf, name, p, &NetSettings::default()).map(|t| t.expires_at)
     } else {
-        current_aws(cf, name, p, config).map(|s| s.expires_at)
+        current_aws(cf, name, p, config, &NetSettings::default()).map(|s| s.expires_at)
     };
     match r {
         Ok(Some(e)) => format!("OK, valid for {}", human((e - SigningTime::now().unix()).max(0))),

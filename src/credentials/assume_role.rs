@@ -11,6 +11,7 @@ use secrecy::SecretString;
 use super::slot::{self, Refusals, TokenSlot};
 use super::transport::HttpTransport;
 use super::{Credential, CredentialError, CredentialFuture, Material, ProvideCredential};
+use crate::net::NetSettings;
 use crate::signing::SigningTime;
 use crate::signing::sigv4::AwsCredentials;
 use crate::tokens::cache::{self, CachedToken, CachedValue, Source};
@@ -78,6 +79,7 @@ pub struct AssumeRoleProvider {
     region: Option<String>,
     slot: TokenSlot,
     refusals: Refusals,
+    net: std::sync::OnceLock<NetSettings>,
 }
 
 impl AssumeRoleProvider {
@@ -98,6 +100,7 @@ impl AssumeRoleProvider {
             region,
             slot,
             refusals: Refusals::default(),
+            net: std::sync::OnceLock::new(),
         }
     }
 
@@ -129,7 +132,7 @@ impl AssumeRoleProvider {
             }
             steps.push(p);
         }
-        let transport = HttpTransport::new()
+        let transport = HttpTransport::new(self.net.get().unwrap_or(&NetSettings::default()))
             .map_err(|e| CredentialError::Profile { profile: self.slot.profile.clone(), message: e.to_string() })?;
         crate::log::verbose(format_args!(
             "assuming {} for profile {:?} with the credentials of {:?}",
@@ -195,6 +198,11 @@ impl ProvideCredential for AssumeRoleProvider {
 
     fn default_region(&self) -> Option<String> {
         self.region.clone()
+    }
+
+    fn use_network(&self, net: &NetSettings) {
+        let _ = self.net.set(net.clone());
+        self.base.use_network(net);
     }
 }
 

@@ -50,6 +50,10 @@ impl<P: ProvideCredential> ProvideCredential for Cached<P> {
     fn default_region(&self) -> Option<String> {
         self.inner.default_region()
     }
+
+    fn use_network(&self, net: &crate::net::NetSettings) {
+        self.inner.use_network(net)
+    }
 }
 
 #[cfg(test)]

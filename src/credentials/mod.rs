@@ -145,6 +145,11 @@ pub trait ProvideCredential: Send + Sync {
     fn default_region(&self) -> Option<String> {
         None
     }
+
+    /// The command's network settings, for a provider that fetches its credential over the
+    /// network (a token endpoint, STS). Given once, before the first `provide`; a later call
+    /// is ignored.
+    fn use_network(&self, _net: &crate::net::NetSettings) {}
 }
 
 /// A credential already in hand (a key being rotated, a password being checked).

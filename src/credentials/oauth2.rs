@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use super::slot::{self, Refusals, TokenSlot};
 use super::transport::HttpTransport;
 use super::{Credential, CredentialError, CredentialFuture, Material, ProvideCredential};
+use crate::net::NetSettings;
 use crate::profile::store;
 use crate::scheme::OAuth2Settings;
 use crate::signing::SigningTime;
@@ -93,12 +94,19 @@ pub struct OAuth2Provider {
     slot: TokenSlot,
     refusals: Refusals,
     transport: std::sync::OnceLock<Arc<HttpTransport>>,
+    net: std::sync::OnceLock<NetSettings>,
 }
 
 impl OAuth2Provider {
     /// `slot` names the profile, its store and the token entry (`NAME#token`).
     pub fn new(settings: OAuth2Settings, slot: TokenSlot) -> Self {
-        Self { settings, slot, refusals: Refusals::default(), transport: std::sync::OnceLock::new() }
+        Self {
+            settings,
+            slot,
+            refusals: Refusals::default(),
+            transport: std::sync::OnceLock::new(),
+            net: std::sync::OnceLock::new(),
+        }
     }
 
     fn transport(&self) -> Result<Arc<HttpTransport>, CredentialError> {
@@ -106,9 +114,8 @@ impl OAuth2Provider {
             return Ok(t.clone());
         }
         let t =
-            Arc::new(HttpTransport::new().map_err(|e| CredentialError::Profile {
-                profile: self.slot.profile.clone(),
-                message: e.to_string(),
+            Arc::new(HttpTransport::new(self.net.get().unwrap_or(&NetSettings::default())).map_err(|e| {
+                CredentialError::Profile { profile: self.slot.profile.clone(), message: e.to_string() }
             })?);
         Ok(self.transport.get_or_init(|| t).clone())
     }
@@ -168,6 +175,10 @@ impl ProvideCredential for OAuth2Provider {
 
     fn describe(&self) -> String {
         format!("profile {:?} (OAuth2 client {:?})", self.slot.profile, self.settings.client_id)
+    }
+
+    fn use_network(&self, net: &NetSettings) {
+        let _ = self.net.set(net.clone());
     }
 }
 

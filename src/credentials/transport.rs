@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::net::NetSettings;
 use crate::tokens::{FormPost, MAX_RESPONSE_BYTES, RawResponse, TokenTransport, TransportError};
 
 /// How long one exchange may take in all (connect, send, answer).
@@ -15,8 +16,12 @@ pub struct HttpTransport {
 }
 
 impl HttpTransport {
-    pub fn new() -> Result<Self, TransportError> {
-        let client = reqwest::Client::builder()
+    /// A transport with the command's network settings (`--cacert`, `--insecure`, `--proxy`,
+    /// `--noproxy`): a token fetch goes the way the call it is for goes.
+    pub fn new(net: &NetSettings) -> Result<Self, TransportError> {
+        let setup = |e: crate::request::RequestError| TransportError::new(e.to_string());
+        let roots = net.extra_roots().map_err(setup)?;
+        let b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // No idle connections kept: token endpoints are asked once per token lifetime, longer
             // than servers keep an idle connection (Node closes one after 5 s), and a pooled
@@ -24,7 +29,9 @@ impl HttpTransport {
             .pool_max_idle_per_host(0)
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(EXCHANGE_TIMEOUT)
-            .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("gwctl/", env!("CARGO_PKG_VERSION")));
+        let client = net
+            .apply_tls(net.apply_proxy(b).map_err(setup)?, &roots)
             .build()
             .map_err(|e| TransportError::new(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Self { client })

@@ -2,12 +2,12 @@
 //! attempt is signed afresh through the shared signing module, with a signer from [`Auth`]; a
 //! 401 makes a refreshable credential (a token) refresh once.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 
 use crate::auth::{Auth, AuthError};
+use crate::net::NetSettings;
 use crate::request::{Body, RequestError};
 use crate::signing::{Request, SigningError, SigningTime};
 
@@ -24,8 +24,8 @@ pub struct HttpOptions {
     pub retries: u32,
     /// Retry non-idempotent requests on 429/5xx and timeouts too.
     pub retry_all: bool,
-    pub cacert: Option<PathBuf>,
-    pub insecure: bool,
+    /// CA certificates, certificate checks and proxies (shared with the token transport).
+    pub net: NetSettings,
 }
 
 /// The defaults of every network command: 10 s to connect, 300 s for the response headers
@@ -42,8 +42,7 @@ impl Default for HttpOptions {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             retries: 2,
             retry_all: false,
-            cacert: None,
-            insecure: false,
+            net: NetSettings::default(),
         }
     }
 }
@@ -98,10 +97,9 @@ pub struct HttpClient {
 
 struct ClientInner {
     connect_timeout: Duration,
+    net: NetSettings,
     roots: Vec<reqwest::Certificate>,
-    insecure: bool,
-    /// A proxy for plain-HTTP URLs reached over TLS (`HTTP_PROXY=https://…`): then every URL
-    /// takes the TLS client.
+    /// Plain-HTTP URLs go through a proxy reached over TLS: every URL takes the TLS client.
     tls_proxy: bool,
     plain: std::sync::OnceLock<reqwest::Client>,
     tls: std::sync::OnceLock<reqwest::Client>,
@@ -109,37 +107,25 @@ struct ClientInner {
 
 impl HttpClient {
     pub fn new(opts: &HttpOptions) -> Result<Self, HttpError> {
-        let mut roots = Vec::new();
-        if let Some(path) = &opts.cacert {
-            let pem = crate::util::read_limited(path, 16 << 20)
-                .map_err(|e| RequestError::io(format!("cannot read --cacert {}", path.display()), e))?;
-            roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                HttpError::Setup(format!("--cacert {}: not a PEM certificate bundle ({e})", path.display()))
-            })?;
-            if roots.is_empty() {
-                return Err(HttpError::Setup(format!(
-                    "--cacert {}: no certificate in it (expected PEM blocks \"-----BEGIN CERTIFICATE-----\")",
-                    path.display()
-                )));
-            }
-        }
-        if opts.insecure {
+        let roots = opts.net.extra_roots()?;
+        if opts.net.insecure {
             eprintln!("gwctl: warning: --insecure: TLS certificates are not verified");
         }
         let inner = ClientInner {
             connect_timeout: opts.connect_timeout,
+            net: opts.net.clone(),
             roots,
-            insecure: opts.insecure,
-            tls_proxy: ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].iter().any(|k| {
-                std::env::var(k).is_ok_and(|v| v.trim().get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")))
-            }),
+            tls_proxy: opts.net.plain_http_over_tls(),
             plain: std::sync::OnceLock::new(),
             tls: std::sync::OnceLock::new(),
         };
         let client = Self { inner: std::sync::Arc::new(inner) };
-        // A bad --cacert certificate shows now, not at the first https request.
+        // A bad --cacert certificate or proxy shows now, not at the first request.
         if !client.inner.roots.is_empty() {
             client.for_scheme(true)?;
+        }
+        if client.inner.net.proxy.is_some() || client.inner.net.noproxy.is_some() {
+            client.for_scheme(client.inner.tls_proxy)?;
         }
         Ok(client)
     }
@@ -168,17 +154,13 @@ impl HttpClient {
             // of gwctl's or the user's headers (and no Referer) on another one.
             .redirect(reqwest::redirect::Policy::none())
             .referer(false);
-        if !tls {
-            // Never used for TLS (https URLs take the other client): no roots to load.
-            b = b.tls_certs_only(std::iter::empty());
+        b = i.net.apply_proxy(b)?;
+        b = if tls {
+            i.net.apply_tls(b, &i.roots)
         } else {
-            if !i.roots.is_empty() {
-                b = b.tls_certs_merge(i.roots.iter().cloned());
-            }
-            if i.insecure {
-                b = b.danger_accept_invalid_certs(true);
-            }
-        }
+            // Never used for TLS (https URLs take the other client): no roots to load.
+            b.tls_certs_only(std::iter::empty())
+        };
         b.build().map_err(|e| HttpError::Setup(format!("cannot set up the HTTP client: {e}")))
     }
 }
