@@ -37,7 +37,9 @@ fn main() -> std::process::ExitCode {
             } else {
                 format!("gwctl {} --help", sub.join(" "))
             };
-            eprintln!("gwctl: error: {} (see {help})", gwctl::redact::sanitize_line(first));
+            // clap quotes the refused value: a URL's password (`--proxy http://u:pw@…`) is masked.
+            let first = gwctl::redact::userinfo(first);
+            eprintln!("gwctl: error: {} (see {help})", gwctl::redact::sanitize_line(&first));
             // A value its parser refused (a time, duration, claim, out-of-range number) is
             // invalid input (3); the rest is usage (2).
             let code = match e.kind() {
@@ -50,7 +52,7 @@ fn main() -> std::process::ExitCode {
     match gwctl::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gwctl: error: {}", gwctl::redact::sanitize_line(&e.to_string()));
+            eprintln!("gwctl: error: {}", gwctl::redact::sanitize_line(&gwctl::redact::userinfo(&e.to_string())));
             gwctl::printer::print_deferred(); // what explains the error, after its line
             std::process::ExitCode::from(e.exit_code() as u8)
         }

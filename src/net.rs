@@ -31,9 +31,10 @@ const MAX_CACERT_BYTES: u64 = 16 << 20;
 
 /// Checks a `--proxy` value: an `http://` or `https://` URL with a host.
 pub fn parse_proxy(s: &str) -> Result<String, String> {
-    let u = url::Url::parse(s.trim()).map_err(|e| format!("{s:?} is not a proxy URL ({e})"))?;
+    // The value is not repeated (clap quotes it, with any password masked by the caller).
+    let u = url::Url::parse(s.trim()).map_err(|e| format!("not a proxy URL ({e})"))?;
     if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{s:?}: give an http:// or https:// proxy URL with a host"));
+        return Err("give an http:// or https:// proxy URL with a host".into());
     }
     Ok(u.to_string())
 }
@@ -102,15 +103,25 @@ impl NetSettings {
         Ok(b)
     }
 
-    /// `b` for TLS: the `--cacert` roots added, certificate checks off with `--insecure`.
+    /// `b` for TLS: the `--cacert` roots added, certificate checks off with `--insecure` (said
+    /// once per process on stderr, whichever client is made first).
     pub fn apply_tls(&self, mut b: reqwest::ClientBuilder, roots: &[reqwest::Certificate]) -> reqwest::ClientBuilder {
         if !roots.is_empty() {
             b = b.tls_certs_merge(roots.iter().cloned());
         }
         if self.insecure {
+            self.warn_insecure();
             b = b.danger_accept_invalid_certs(true);
         }
         b
+    }
+
+    /// The `--insecure` warning, once per process.
+    pub fn warn_insecure(&self) {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        if self.insecure {
+            WARNED.call_once(|| eprintln!("gwctl: warning: --insecure: TLS certificates are not verified"));
+        }
     }
 }
 

@@ -28,8 +28,35 @@ pub fn authorization(value: &str) -> String {
     format!("{scheme} ****")
 }
 
-/// A URL with presigning secrets masked.
+/// Passwords in URLs within `s` masked: `http://user:secret@host` → `http://user:****@host`
+/// (a proxy URL on the command line, a gateway URL with credentials in it).
+pub fn userinfo(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("://") {
+        out.push_str(&rest[..i + 3]);
+        let tail = &rest[i + 3..];
+        let end = tail
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`') || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@').and_then(|at| authority[..at].find(':').map(|colon| (colon, at))) {
+            Some((colon, at)) => {
+                out.push_str(&authority[..=colon]);
+                out.push_str("****");
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A URL with presigning secrets (and a password in it) masked.
 pub fn url(u: &str) -> String {
+    let u = &userinfo(u);
     let Some((base, query)) = u.split_once('?') else { return jwts(u) };
     let parts: Vec<String> = query
         .split('&')
@@ -140,5 +167,22 @@ mod tests {
         assert_eq!(sanitize_line("caf\u{e9} \u{1b}[31mred\u{1b}[0m"), "caf\u{e9} red");
         assert_eq!(sanitize_line("\u{1b}]8;;http://x\u{1b}\\link"), "link");
         assert!(!sanitize_line("\u{7}\u{0}\u{85}").chars().any(char::is_control));
+    }
+}
+
+#[cfg(test)]
+mod userinfo_tests {
+    #[test]
+    fn passwords_in_urls_are_masked() {
+        assert_eq!(super::userinfo("http://u:pw@proxy:3128/x"), "http://u:****@proxy:3128/x");
+        assert_eq!(
+            super::userinfo("invalid value 'socks5://alice:s3cr%40t@h:1080' for '--proxy <URL>'"),
+            "invalid value 'socks5://alice:****@h:1080' for '--proxy <URL>'"
+        );
+        assert_eq!(super::userinfo("http://token@host/ http://a:b:c@d"), "http://token@host/ http://a:****@d");
+        for same in ["no url here", "http://host:8080/path?q=a:b@c", "https://h/p@x:y", "://"] {
+            assert_eq!(super::userinfo(same), same);
+        }
+        assert_eq!(super::url("https://u:p@h/x?X-Amz-Signature=abc"), "https://u:****@h/x?X-Amz-Signature=****");
     }
 }

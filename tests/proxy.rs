@@ -129,9 +129,15 @@ fn calls_and_token_fetches_go_through_the_proxy_and_noproxy_goes_around_it() {
     let (code, _, err) = gw(&sb, &env, &[&invoke[..], &["--proxy", &dead, "--retries", "0"]].concat());
     assert_eq!(code, 8, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    for bad in ["socks5://127.0.0.1:1080", "127.0.0.1:3128", "http://"] {
+    for bad in ["socks5://127.0.0.1:1080", "127.0.0.1:3128", "http://", "socks5://alice:pr0xy-pw@127.0.0.1:1080"] {
         let (code, _, err) = gw(&sb, &env, &[&invoke[..], &["--proxy", bad]].concat());
         assert_eq!(code, 3, "--proxy {bad}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(!err.contains("pr0xy-pw"), "the proxy password was echoed: {err}");
     }
+    // A proxy password never shows, the proxy being dead or alive.
+    let with_password = dead.replace("http://", "http://alice:pr0xy-pw@");
+    let (code, out, err) = gw(&sb, &env, &[&invoke[..], &["--proxy", &with_password, "--retries", "0", "-v"]].concat());
+    assert_eq!(code, 8, "{err}");
+    assert!(!err.contains("pr0xy-pw") && !out.contains("pr0xy-pw"), "{err}");
 }

@@ -133,25 +133,15 @@ fn ask_url_and_gateway(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Err
         })?;
     }
     if f.gateway.is_none() && p.gateway.is_none() {
-        let all = [Gateway::Mlflow, Gateway::MlflowServer, Gateway::Aws, Gateway::Generic];
-        let items: Vec<String> = all
-            .iter()
-            .map(|g| {
-                let what = match g {
-                    Gateway::Mlflow => "MLflow AI Gateway (mlflow gateway start, a YAML config)",
-                    Gateway::MlflowServer => "the gateway inside an MLflow tracking server (mlflow server)",
-                    Gateway::Aws => "SageMaker, Bedrock, API Gateway, Lambda function URLs",
-                    Gateway::Generic => "another gateway, or model endpoints called by URL",
-                };
-                format!("{:<14} {what}", g.name())
-            })
-            .collect();
+        // Every flavour, from the enum itself: a new one is offered without a change here.
+        let all = <Gateway as clap::ValueEnum>::value_variants();
+        let items: Vec<String> = all.iter().map(|g| format!("{:<14} {}", g.name(), g.describe())).collect();
         let on_aws = p.auth == AuthScheme::Sigv4
             || p.url
                 .as_deref()
                 .and_then(|u| url::Url::parse(u).ok())
                 .is_some_and(|u| u.host_str().is_some_and(|h| h.ends_with(".amazonaws.com") || h.ends_with(".on.aws")));
-        let default = if on_aws { 2 } else { 0 };
+        let default = if on_aws { all.iter().position(|g| *g == Gateway::Aws).unwrap_or(0) } else { 0 };
         p.gateway = Some(all[prompt::select("Gateway flavour", &items, default)?]);
     }
     Ok(())

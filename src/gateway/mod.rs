@@ -27,6 +27,16 @@ pub enum Gateway {
 }
 
 impl Gateway {
+    /// What the flavour is, for prompts.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Gateway::Mlflow => "MLflow AI Gateway (mlflow gateway start, a YAML config)",
+            Gateway::MlflowServer => "the gateway inside an MLflow tracking server (mlflow server)",
+            Gateway::Aws => "SageMaker, Bedrock, API Gateway, Lambda function URLs",
+            Gateway::Generic => "another gateway, or model endpoints called by URL",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Gateway::Mlflow => "mlflow",

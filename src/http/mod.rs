@@ -108,9 +108,8 @@ struct ClientInner {
 impl HttpClient {
     pub fn new(opts: &HttpOptions) -> Result<Self, HttpError> {
         let roots = opts.net.extra_roots()?;
-        if opts.net.insecure {
-            eprintln!("gwctl: warning: --insecure: TLS certificates are not verified");
-        }
+        // Said when the client is made, whatever the URL.
+        opts.net.warn_insecure();
         let inner = ClientInner {
             connect_timeout: opts.connect_timeout,
             net: opts.net.clone(),
