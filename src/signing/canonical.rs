@@ -3,6 +3,8 @@
 //! All three schemes sign `METHOD\nPATH\nQUERY\nHEADERS\n\nSIGNED_HEADERS\nPAYLOAD_HASH`; they
 //! differ only in the knobs below (see `../shared/notes/auth-schemes.md`).
 
+use std::borrow::Cow;
+
 use super::encoding::{self, PATH, UNRESERVED};
 
 /// How the path is canonicalised.
@@ -55,35 +57,56 @@ pub(crate) struct HeaderRules<'a> {
     pub order: Option<&'a [String]>,
 }
 
-pub(crate) fn canonical_path(rule: PathRule, path: &str) -> String {
+/// Appends the canonical path to `out`.
+pub(crate) fn canonical_path_into(out: &mut String, rule: PathRule, path: &str) {
     match rule {
         PathRule::SigV4 { normalize, double_encode } => {
             let normalized;
             let path = if normalize {
-                normalized = normalize_path(path);
-                normalized.as_str()
+                if is_normal(path) {
+                    path
+                } else {
+                    normalized = normalize_path(path);
+                    normalized.as_str()
+                }
             } else if path.is_empty() {
                 "/"
             } else {
                 path
             };
             if double_encode {
-                encoding::encode(path.as_bytes(), PATH)
+                encoding::encode_into(out, path.as_bytes(), PATH);
             } else {
-                encoding::encode(&encoding::decode(path, false), PATH)
+                encoding::encode_into(out, &encoding::decode(path, false), PATH);
             }
         }
         PathRule::Huawei => {
             let decoded = encoding::decode(path, false);
-            let mut out = String::with_capacity(decoded.len() + 8);
-            encoding::encode_into(&mut out, &decoded, PATH);
-            force_trailing_slash(out)
+            let start = out.len();
+            encoding::encode_into(out, &decoded, PATH);
+            if !out[start..].ends_with('/') {
+                out.push('/');
+            }
         }
         PathRule::ApiPark => {
             let decoded = String::from_utf8_lossy(&encoding::decode(path, false)).into_owned();
-            force_trailing_slash(decoded)
+            out.push_str(&force_trailing_slash(decoded));
         }
     }
+}
+
+/// Whether [`normalize_path`] would return `path` unchanged: it starts with `/`, and has no
+/// `.` or `..` segment and no empty segment but a last one (a trailing `/`).
+fn is_normal(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else { return false };
+    let mut segs = rest.split('/').peekable();
+    while let Some(seg) = segs.next() {
+        let last = segs.peek().is_none();
+        if seg == "." || seg == ".." || (seg.is_empty() && !last) {
+            return false;
+        }
+    }
+    true
 }
 
 fn force_trailing_slash(mut s: String) -> String {
@@ -126,19 +149,12 @@ pub(crate) fn canonical_query(rule: QueryRule, query: Option<&str>, extra: &[(&s
     }
     match rule {
         QueryRule::SigV4 => {
-            let mut pairs: Vec<(String, String)> = encoding::split_query(raw)
-                .map(|(k, v)| {
-                    (
-                        encoding::encode(&encoding::decode(k, true), UNRESERVED),
-                        encoding::encode(&encoding::decode(v.unwrap_or(""), true), UNRESERVED),
-                    )
-                })
-                .chain(extra.iter().map(|(k, v)| {
-                    (encoding::encode(k.as_bytes(), UNRESERVED), encoding::encode(v.as_bytes(), UNRESERVED))
-                }))
+            let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = encoding::split_query(raw)
+                .map(|(k, v)| (sigv4_query_component(k), sigv4_query_component(v.unwrap_or(""))))
+                .chain(extra.iter().map(|(k, v)| (encode_unreserved(k), encode_unreserved(v))))
                 .collect();
             pairs.sort_unstable();
-            join_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            join_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
         }
         QueryRule::Huawei => {
             let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = encoding::split_query(raw)
@@ -173,6 +189,25 @@ pub(crate) fn canonical_query(rule: QueryRule, query: Option<&str>, extra: &[(&s
             out
         }
     }
+}
+
+/// A raw query component as SigV4 signs it: decoded (`+` a space), encoded RFC 3986. One of
+/// only unreserved characters is already that (and is borrowed).
+fn sigv4_query_component(raw: &str) -> Cow<'_, str> {
+    if raw.bytes().all(is_unreserved) {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(encoding::encode(&encoding::decode(raw, true), UNRESERVED))
+    }
+}
+
+/// `s` encoded RFC 3986 (borrowed when nothing needs encoding).
+fn encode_unreserved(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(is_unreserved) { Cow::Borrowed(s) } else { Cow::Owned(encoding::encode(s.as_bytes(), UNRESERVED)) }
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
 fn join_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
@@ -299,7 +334,7 @@ pub(crate) fn canonical_request(input: &CanonicalInput<'_>) -> (String, String) 
         String::with_capacity(256 + input.path.len() + input.query.map_or(0, str::len) + 48 * input.headers.len());
     s.push_str(input.method);
     s.push('\n');
-    s.push_str(&canonical_path(input.path_rule, input.path));
+    canonical_path_into(&mut s, input.path_rule, input.path);
     s.push('\n');
     s.push_str(&canonical_query(input.query_rule, input.query, input.query_extra));
     s.push('\n');
@@ -327,8 +362,17 @@ mod tests {
             ("/a/./b/../c", "/a/c"),
             ("/a/b/", "/a/b/"),
             ("/../a", "/a"),
+            ("/a/.", "/a/"),
+            ("/a/..", "/"),
+            ("a/b", "/a/b"),
+            ("/a//", "/a/"),
         ] {
             assert_eq!(normalize_path(i), o, "{i}");
+            assert_eq!(is_normal(i), i == o, "{i}");
+        }
+        for p in ["/", "/a", "/a/b/", "/a.b/..c/.d", "/%2E/x"] {
+            assert!(is_normal(p), "{p}");
+            assert_eq!(normalize_path(p), p);
         }
     }
 
@@ -336,6 +380,8 @@ mod tests {
     fn sigv4_query_sorting() {
         let q = canonical_query(QueryRule::SigV4, Some("b=2&a=x+y&a=1&c&%E1%88%B4=v"), &[]);
         assert_eq!(q, "%E1%88%B4=v&a=1&a=x%20y&b=2&c=");
+        let q = canonical_query(QueryRule::SigV4, Some("k=a~b_c-d.e&%6B=%7e&z=%zz"), &[("X-Amz-C", "a/b c")]);
+        assert_eq!(q, "X-Amz-C=a%2Fb%20c&k=a~b_c-d.e&k=~&z=%25zz");
     }
 
     #[test]

@@ -257,14 +257,67 @@ impl SigV4Signer {
         time: SigningTime,
         expires: u64,
     ) -> Result<Signed, SigningError> {
+        let p = self.presign_parts(req, payload, time, expires)?;
+        let signature = encoding::hex(&p.mac);
+        let token = self.credentials.session_token.as_ref().map(|t| t.expose_secret());
+        let mut params = p.params();
+        if let (Some(t), false) = (token, p.token_signed) {
+            params.push(("X-Amz-Security-Token", t));
+        }
+        params.push(("X-Amz-Signature", &signature));
+        let mut url = format!("{}://{}{}?", req.scheme, req.authority, req.path);
+        if let Some(q) = req.query.as_deref().filter(|q| !q.is_empty()) {
+            url.push_str(q);
+            url.push('&');
+        }
+        for (i, (k, v)) in params.iter().enumerate() {
+            if i > 0 {
+                url.push('&');
+            }
+            url.push_str(k);
+            url.push('=');
+            encoding::encode_into(&mut url, v.as_bytes(), UNRESERVED);
+        }
+        let details = SignatureDetails { canonical_request: p.creq, string_to_sign: p.sts, signature };
+        Ok(Signed { headers: p.added, url: Some(url), details: Some(details) })
+    }
+
+    /// Whether `signature` (hex, either case, surrounding whitespace ignored) is the one
+    /// [`presign`](Self::presign) puts in the URL for these arguments: the same canonical request
+    /// and signature, compared in constant time, without building the URL or hex strings. For a
+    /// verifier's hot path; [`presign`](Self::presign) gives the details.
+    pub fn presigned_signature_matches(
+        &self,
+        req: &Request,
+        payload: &Payload<'_>,
+        time: SigningTime,
+        expires: u64,
+        signature: &str,
+    ) -> Result<bool, SigningError> {
+        let p = self.presign_parts(req, payload, time, expires)?;
+        Ok(hex_signature_eq(&p.mac, signature))
+    }
+
+    /// The canonical request, string to sign and signature of a presigned URL.
+    fn presign_parts(
+        &self,
+        req: &Request,
+        payload: &Payload<'_>,
+        time: SigningTime,
+        expires: u64,
+    ) -> Result<PresignParts, SigningError> {
         req.validate()?;
         if expires == 0 || expires > MAX_PRESIGN_EXPIRES {
             return Err(SigningError::InvalidExpiry(expires));
         }
         let amz_date = time.amz_date();
-        let date = time.date_stamp();
-        let scope = self.scope(&date);
-        let credential = format!("{}/{scope}", self.credentials.access_key_id);
+        let date = &amz_date[..8];
+        let scope = self.scope(date);
+        let ak = &self.credentials.access_key_id;
+        let mut credential = String::with_capacity(ak.len() + 1 + scope.len());
+        credential.push_str(ak);
+        credential.push('/');
+        credential.push_str(&scope);
         let token = self.credentials.session_token.as_ref().map(|t| t.expose_secret());
 
         let mut added: Vec<(String, String)> = Vec::new();
@@ -284,19 +337,24 @@ impl SigV4Signer {
             canonical::canonical_headers_into(&mut scratch, &HEADER_RULES, &to_sign)
         };
 
-        let expires_s = expires.to_string();
-        let mut params: Vec<(&str, &str)> = vec![
-            ("X-Amz-Algorithm", ALGORITHM),
-            ("X-Amz-Credential", &credential),
-            ("X-Amz-Date", &amz_date),
-            ("X-Amz-SignedHeaders", &signed_headers),
-            ("X-Amz-Expires", &expires_s),
-        ];
-        let signed_token = token.filter(|_| self.settings.session_token_mode == SessionTokenMode::Signed);
-        if let Some(t) = signed_token {
-            params.push(("X-Amz-Security-Token", t));
+        let mut p = PresignParts {
+            credential,
+            amz_date: amz_date.clone(),
+            signed_headers,
+            expires: expires.to_string(),
+            token: None,
+            token_signed: false,
+            creq: String::new(),
+            sts: String::new(),
+            mac: [0; 32],
+            added: Vec::new(),
+        };
+        if let Some(t) = token.filter(|_| self.settings.session_token_mode == SessionTokenMode::Signed) {
+            p.token = Some(t.to_string());
+            p.token_signed = true;
         }
         let payload_hash = self.payload_hash(payload, true);
+        let params = p.params();
         let (creq, _) = canonical::canonical_request(&CanonicalInput {
             method: &req.method,
             path: &req.path,
@@ -308,32 +366,59 @@ impl SigV4Signer {
             header_rules: HEADER_RULES,
             payload_hash: &payload_hash,
         });
+        drop(params);
         let sts = string_to_sign(&amz_date, &scope, &creq);
-        let signature = self.signature(&date, &sts);
+        let mut mac = self.signing_key(date);
+        mac.update(sts.as_bytes());
+        p.mac = mac.finalize().into_bytes().into();
+        p.creq = creq;
+        p.sts = sts;
+        p.added = added;
+        Ok(p)
+    }
+}
 
-        if let (Some(t), None) = (token, signed_token) {
+/// What [`SigV4Signer::presign_parts`] computed.
+struct PresignParts {
+    credential: String,
+    amz_date: String,
+    signed_headers: String,
+    expires: String,
+    /// The session token when it is signed (in the canonical query).
+    token: Option<String>,
+    token_signed: bool,
+    creq: String,
+    sts: String,
+    mac: [u8; 32],
+    /// `Host`, when the request had none.
+    added: Vec<(String, String)>,
+}
+
+impl PresignParts {
+    /// The `X-Amz-*` query parameters that are signed, in URL order.
+    fn params(&self) -> Vec<(&str, &str)> {
+        let mut params: Vec<(&str, &str)> = vec![
+            ("X-Amz-Algorithm", ALGORITHM),
+            ("X-Amz-Credential", &self.credential),
+            ("X-Amz-Date", &self.amz_date),
+            ("X-Amz-SignedHeaders", &self.signed_headers),
+            ("X-Amz-Expires", &self.expires),
+        ];
+        if let Some(t) = &self.token {
             params.push(("X-Amz-Security-Token", t));
         }
-        params.push(("X-Amz-Signature", &signature));
-        let mut url = format!("{}://{}{}?", req.scheme, req.authority, req.path);
-        if let Some(q) = req.query.as_deref().filter(|q| !q.is_empty()) {
-            url.push_str(q);
-            url.push('&');
-        }
-        for (i, (k, v)) in params.iter().enumerate() {
-            if i > 0 {
-                url.push('&');
-            }
-            url.push_str(k);
-            url.push('=');
-            encoding::encode_into(&mut url, v.as_bytes(), UNRESERVED);
-        }
-        Ok(Signed {
-            headers: added,
-            url: Some(url),
-            details: Some(SignatureDetails { canonical_request: creq, string_to_sign: sts, signature }),
-        })
+        params
     }
+}
+
+/// Constant-time comparison of a MAC with its hex form as received (either case, surrounding
+/// whitespace ignored): the same answer as comparing lower-case hex strings.
+pub(crate) fn hex_signature_eq(mac: &[u8; 32], got: &str) -> bool {
+    let mut want = [0u8; 32];
+    if hex::decode_to_slice(got.trim(), &mut want).is_err() {
+        return false;
+    }
+    mac.iter().zip(want.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 fn string_to_sign(amz_date: &str, scope: &str, creq: &str) -> String {

@@ -11,6 +11,7 @@
 //! Every refusal is a typed [`Reason`]; with `explain`, a signature mismatch carries the
 //! server's canonical request and string to sign. No reason or error carries a secret.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use base64::Engine as _;
@@ -550,28 +551,32 @@ impl Verifier {
         let refuse = |r: Reason| Refusal::new("sigv4", r);
         let malformed = |m: &str| refuse(Reason::MalformedAuthorization(m.to_string()));
         let raw = req.query.unwrap_or("");
-        let mut amz: HashMap<String, String> = HashMap::new();
-        let mut kept: Vec<&str> = Vec::new();
+        // The X-Amz-* parameters (decoded), by their index in PRESIGN_PARAMS.
+        let mut amz: [Option<Cow<'_, str>>; PRESIGN_PARAMS.len()] = Default::default();
+        let mut kept = String::with_capacity(raw.len());
         for piece in raw.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
             let key = decode_component(k);
-            if PRESIGN_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(&key)) {
-                if amz.insert(key.to_ascii_lowercase(), decode_component(v)).is_some() {
+            if let Some(i) = PRESIGN_PARAMS.iter().position(|p| p.eq_ignore_ascii_case(&key)) {
+                if amz[i].replace(decode_component(v)).is_some() {
                     return Err(malformed("a presigned X-Amz-* parameter is repeated"));
                 }
             } else {
-                kept.push(piece);
+                if !kept.is_empty() {
+                    kept.push('&');
+                }
+                kept.push_str(piece);
             }
         }
-        let get = |k: &str| amz.get(k).map(String::as_str);
-        if get("x-amz-algorithm") != Some(SIGV4_ALGORITHM) {
+        let get = |k: &str| PRESIGN_PARAMS.iter().position(|p| *p == k).and_then(|i| amz[i].as_deref());
+        if get("X-Amz-Algorithm") != Some(SIGV4_ALGORITHM) {
             return Err(malformed("X-Amz-Algorithm is not AWS4-HMAC-SHA256"));
         }
-        let credential = get("x-amz-credential").ok_or_else(|| malformed("no X-Amz-Credential"))?;
-        let signature = get("x-amz-signature").ok_or_else(|| malformed("no X-Amz-Signature"))?;
-        let signed_headers = get("x-amz-signedheaders").ok_or_else(|| malformed("no X-Amz-SignedHeaders"))?;
-        let date = get("x-amz-date").ok_or_else(|| malformed("no X-Amz-Date"))?;
-        let expires: u64 = get("x-amz-expires")
+        let credential = get("X-Amz-Credential").ok_or_else(|| malformed("no X-Amz-Credential"))?;
+        let signature = get("X-Amz-Signature").ok_or_else(|| malformed("no X-Amz-Signature"))?;
+        let signed_headers = get("X-Amz-SignedHeaders").ok_or_else(|| malformed("no X-Amz-SignedHeaders"))?;
+        let date = get("X-Amz-Date").ok_or_else(|| malformed("no X-Amz-Date"))?;
+        let expires: u64 = get("X-Amz-Expires")
             .and_then(|e| e.parse().ok())
             .filter(|e| (1..=MAX_PRESIGN_EXPIRES).contains(e))
             .ok_or_else(|| malformed("X-Amz-Expires must be 1 to 604800"))?;
@@ -588,23 +593,30 @@ impl Verifier {
         if age > expires as i64 {
             return Err(refuse(Reason::Expired { seconds_ago: age - expires as i64 }));
         }
-        check_token(entry.token.as_ref(), get("x-amz-security-token")).map_err(refuse)?;
+        check_token(entry.token.as_ref(), get("X-Amz-Security-Token")).map_err(refuse)?;
         let list: Vec<String> = signed_headers.split(';').map(str::to_ascii_lowercase).collect();
-        let query = kept.join("&");
-        let request = self.rebuild(req, &list, Some(query));
+        let request = self.rebuild(req, &list, Some(kept));
+        let payload = Payload::Bytes(req.body);
         // Clients sign the body's hash or (S3 and many presigners) UNSIGNED-PAYLOAD: try both.
-        let mut first = None;
+        // Only the signature is computed; the explanation is built on a mismatch, with explain.
         for idx in [0usize, 1] {
-            let signed = entry.signers[idx]
-                .presign(&request, &Payload::Bytes(req.body), time, expires)
+            let ok = entry.signers[idx]
+                .presigned_signature_matches(&request, &payload, time, expires, signature)
                 .map_err(|e| malformed(&e.to_string()))?;
-            let details = signed.details.unwrap_or_else(empty_details);
-            if ct_eq_hex(&details.signature, signature) {
+            if ok {
                 return Ok(Verified { scheme: "sigv4", identity: entry.name.clone() });
             }
-            first.get_or_insert(details);
         }
-        Err(self.mismatch("sigv4", first.unwrap_or_else(empty_details)))
+        let details = if self.explain {
+            entry.signers[0]
+                .presign(&request, &payload, time, expires)
+                .map_err(|e| malformed(&e.to_string()))?
+                .details
+                .unwrap_or_else(empty_details)
+        } else {
+            empty_details()
+        };
+        Err(self.mismatch("sigv4", details))
     }
 
     /// The request as the signers see it: the received method, raw path and query, and only
@@ -871,8 +883,12 @@ fn auth_params(s: &str) -> HashMap<String, &str> {
         .collect()
 }
 
-fn decode_component(s: &str) -> String {
-    String::from_utf8_lossy(&super::encoding::decode(s, true)).into_owned()
+/// A query component decoded (`+` a space); borrowed when there is nothing to decode.
+fn decode_component(s: &str) -> Cow<'_, str> {
+    if !s.contains(['%', '+']) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(String::from_utf8_lossy(&super::encoding::decode(s, true)).into_owned())
 }
 
 fn empty_details() -> SignatureDetails {
