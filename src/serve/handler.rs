@@ -9,7 +9,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 use http_body_util::{BodyExt, Full, Limited, StreamBody, combinators::BoxBody};
-use hyper::body::{Frame, Incoming};
+use hyper::body::{Body as _, Frame, Incoming};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -32,6 +32,24 @@ pub(super) struct State {
     pub limits: Limits,
     pub counter: AtomicU64,
     pub oauth2: Option<Arc<Issuer>>,
+    /// The endpoint listing's body and each endpoint's description (in `endpoints` order),
+    /// serialised once.
+    pub answers: Answers,
+}
+
+pub(super) struct Answers {
+    list: Bytes,
+    each: Vec<Bytes>,
+}
+
+impl Answers {
+    pub(super) fn new(endpoints: &[Endpoint]) -> Self {
+        let list: Vec<Value> = endpoints.iter().map(describe).collect();
+        Self {
+            list: Bytes::from(json!({ "endpoints": list }).to_string()),
+            each: endpoints.iter().map(|e| Bytes::from(describe(e).to_string())).collect(),
+        }
+    }
 }
 
 /// Headers never forwarded upstream: hop-by-hop ones, and the client's credentials.
@@ -95,7 +113,11 @@ fn full(b: impl Into<Bytes>) -> Body {
 }
 
 fn json_response(status: u16, v: &Value) -> Response<Body> {
-    let mut r = Response::new(full(v.to_string()));
+    json_bytes(status, Bytes::from(v.to_string()))
+}
+
+fn json_bytes(status: u16, body: Bytes) -> Response<Body> {
+    let mut r = Response::new(full(body));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
     r
@@ -181,6 +203,10 @@ async fn read_body(
         parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max as u64) {
         return Err(outcome(too_large(max), "-", "body_too_large"));
+    }
+    // No body (a GET): nothing to wait for, so no timer is set.
+    if body.is_end_stream() {
+        return Ok(Bytes::new());
     }
     match tokio::time::timeout(state.limits.body_read_timeout, Limited::new(body, max).collect()).await {
         Err(_) => Err(outcome(detail(408, "the request body did not arrive in time"), "-", "body_timeout")),
@@ -330,15 +356,14 @@ fn route(state: &State, method: &Method, path: &str, body: &[u8], cut: bool) -> 
             if !get {
                 return (detail(405, "Method Not Allowed"), "method_not_allowed");
             }
-            let list: Vec<Value> = state.endpoints.iter().map(describe).collect();
-            (json_response(200, &json!({ "endpoints": list })), "ok")
+            (json_bytes(200, state.answers.list.clone()), "ok")
         }
         ["api", "2.0", "endpoints", name] | ["api", "2.0", "gateway", "routes", name] => {
             if !get {
                 return (detail(405, "Method Not Allowed"), "method_not_allowed");
             }
-            match state.endpoints.iter().find(|e| e.name == *name) {
-                Some(e) => (json_response(200, &describe(e)), "ok"),
+            match state.endpoints.iter().position(|e| e.name == *name) {
+                Some(i) => (json_bytes(200, state.answers.each[i].clone()), "ok"),
                 None => not_found(),
             }
         }

@@ -405,6 +405,7 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
             ));
         }
     }
+    let answers = handler::Answers::new(&endpoints);
     let state = Arc::new(handler::State {
         verifier: Arc::new(verifier),
         endpoints,
@@ -416,6 +417,7 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
         limits: config.limits,
         counter: std::sync::atomic::AtomicU64::new(0),
         oauth2: issuer,
+        answers,
     });
     Ok(Server { listener, addr, state })
 }
