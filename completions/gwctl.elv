@@ -295,9 +295,13 @@ set edit:completion:arg-completer[gwctl] = {|@words|
         &'gwctl;doctor'= {
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]'
             cand --max-age 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)'
+            cand --cacert 'Trust the CA certificates in this PEM file'
+            cand --proxy 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY'
+            cand --noproxy 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY'
             cand -v 'Print progress notes on stderr (never secrets)'
             cand --verbose 'Print progress notes on stderr (never secrets)'
             cand --check 'Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)'
+            cand --insecure 'Do not verify TLS certificates (prints a warning)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -243,8 +243,12 @@ complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_sub
 complete -c gwctl -n "__fish_gwctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l max-age -d 'Warn about keys and passwords older than this (`90d`, `12h`, seconds)' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l proxy -d 'Send every request through this proxy (http:// or https://), instead of HTTP_PROXY, HTTPS_PROXY and ALL_PROXY' -r
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l noproxy -d 'Hosts to reach without the proxy, comma-separated as NO_PROXY ("*": every host), instead of NO_PROXY' -r
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s v -l verbose -d 'Print progress notes on stderr (never secrets)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l check -d 'Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)'
+complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -l insecure -d 'Do not verify TLS certificates (prints a warning)'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c gwctl -n "__fish_gwctl_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c gwctl -n "__fish_gwctl_using_subcommand keys; and not __fish_seen_subcommand_from rotate jwks help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/gwctl/config.toml]' -r -F

@@ -117,6 +117,10 @@ pub struct DoctorArgs {
     /// Also make one authenticated call per profile with a URL: accepted or refused, as whom, clock skew (exit 9 if refused)
     #[arg(long)]
     pub check: bool,
+
+    /// For --check: how the gateways and token endpoints are reached
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 const TOKEN_HELP: &str = "\

@@ -37,8 +37,13 @@ fn main() -> std::process::ExitCode {
             } else {
                 format!("gwctl {} --help", sub.join(" "))
             };
-            // clap quotes the refused value: a URL's password (`--proxy http://u:pw@…`) is masked.
-            let first = gwctl::redact::userinfo(first);
+            // clap quotes the refused value: a URL's password (`--proxy http://u:pw@…`) is masked,
+            // and a refused --proxy value is not repeated at all (`u:pw@host` has no scheme).
+            let first =
+                match first.strip_prefix("invalid value '").and_then(|r| r.rfind("' for '--proxy").map(|i| (r, i))) {
+                    Some((r, i)) => format!("invalid value for '--proxy{}", &r[i + "' for '--proxy".len()..]),
+                    None => gwctl::redact::userinfo(first),
+                };
             eprintln!("gwctl: error: {} (see {help})", gwctl::redact::sanitize_line(&first));
             // A value its parser refused (a time, duration, claim, out-of-range number) is
             // invalid input (3); the rest is usage (2).

@@ -29,18 +29,32 @@ pub struct NetSettings {
 /// The longest `--cacert` file read.
 const MAX_CACERT_BYTES: u64 = 16 << 20;
 
-/// Checks a `--proxy` value: an `http://` or `https://` URL with a host.
+/// Checks a `--proxy` value: an `http://` or `https://` URL with a host; without a scheme
+/// (`proxy:3128`, `user:pw@proxy:3128`) it is `http://`, as curl takes it.
 pub fn parse_proxy(s: &str) -> Result<String, String> {
-    // The value is not repeated (clap quotes it, with any password masked by the caller).
-    let u = url::Url::parse(s.trim()).map_err(|e| format!("not a proxy URL ({e})"))?;
+    let s = s.trim();
+    let with_scheme;
+    let s = if s.contains("://") {
+        s
+    } else {
+        with_scheme = format!("http://{s}");
+        &with_scheme
+    };
+    // The value is not repeated: it may hold a password (the caller masks clap's quote of it).
+    let u = url::Url::parse(s).map_err(|e| format!("not a proxy URL ({e})"))?;
     if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none_or(str::is_empty) {
         return Err("give an http:// or https:// proxy URL with a host".into());
     }
     Ok(u.to_string())
 }
 
+/// The first of `names` set to something, as reqwest reads them: an empty variable counts as
+/// unset, and in a CGI program (`REQUEST_METHOD` set) the environment's proxies are not used.
 fn env(names: &[&str]) -> Option<String> {
-    names.iter().find_map(|k| std::env::var(k).ok()).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    if std::env::var_os("REQUEST_METHOD").is_some() {
+        return None;
+    }
+    names.iter().filter_map(|k| std::env::var(k).ok()).map(|v| v.trim().to_string()).find(|v| !v.is_empty())
 }
 
 fn is_tls_url(v: &str) -> bool {
@@ -92,15 +106,33 @@ impl NetSettings {
         if let Some(p) = &self.proxy {
             return Ok(b.proxy(reqwest::Proxy::all(p.as_str()).map_err(bad)?.no_proxy(bypass)));
         }
-        // `--noproxy` alone: the environment's proxies, with this list instead of NO_PROXY.
+        // `--noproxy` alone: the environment's proxies, with this list instead of NO_PROXY. A
+        // variable reqwest cannot use is ignored, as reqwest ignores it.
         let mut b = b.no_proxy();
-        if let Some(p) = env(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]) {
-            b = b.proxy(reqwest::Proxy::http(p.as_str()).map_err(bad)?.no_proxy(bypass.clone()));
+        if let Some(p) = env(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+            && let Ok(p) = reqwest::Proxy::http(p.as_str())
+        {
+            b = b.proxy(p.no_proxy(bypass.clone()));
         }
-        if let Some(p) = env(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]) {
-            b = b.proxy(reqwest::Proxy::https(p.as_str()).map_err(bad)?.no_proxy(bypass));
+        if let Some(p) = env(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])
+            && let Ok(p) = reqwest::Proxy::https(p.as_str())
+        {
+            b = b.proxy(p.no_proxy(bypass));
         }
         Ok(b)
+    }
+
+    /// Reads `--cacert` and builds a client with these proxies, so a bad setting is refused when
+    /// the command starts (exit 3, or 5 for an unreadable file), not at its first fetch.
+    /// Nothing is done without those flags (a `sign` that never fetches pays nothing).
+    pub fn check(&self) -> Result<(), RequestError> {
+        if self.cacert.is_none() && self.proxy.is_none() && self.noproxy.is_none() {
+            return Ok(());
+        }
+        self.extra_roots()?;
+        // No TLS roots are loaded for the check: only the proxies are being tried.
+        let b = self.apply_proxy(reqwest::Client::builder().tls_certs_only(std::iter::empty()))?;
+        b.build().map(drop).map_err(|e| RequestError::Input(format!("cannot set up the HTTP client: {e}")))
     }
 
     /// `b` for TLS: the `--cacert` roots added, certificate checks off with `--insecure` (said
@@ -133,7 +165,9 @@ mod tests {
     fn proxy_urls_are_checked() {
         assert_eq!(parse_proxy("http://127.0.0.1:3128").unwrap(), "http://127.0.0.1:3128/");
         assert!(parse_proxy("https://proxy.internal").is_ok());
-        for bad in ["127.0.0.1:3128", "socks5://127.0.0.1:1080", "ftp://x", "http://", "not a url"] {
+        assert_eq!(parse_proxy("127.0.0.1:3128").unwrap(), "http://127.0.0.1:3128/");
+        assert_eq!(parse_proxy("u:pw@proxy:3128").unwrap(), "http://u:pw@proxy:3128/");
+        for bad in ["socks5://127.0.0.1:1080", "ftp://x", "http://", "not a url", "u:pw@"] {
             let e = parse_proxy(bad).unwrap_err();
             assert!(!e.contains('\n'), "{e}");
         }

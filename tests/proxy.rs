@@ -129,12 +129,20 @@ fn calls_and_token_fetches_go_through_the_proxy_and_noproxy_goes_around_it() {
     let (code, _, err) = gw(&sb, &env, &[&invoke[..], &["--proxy", &dead, "--retries", "0"]].concat());
     assert_eq!(code, 8, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    for bad in ["socks5://127.0.0.1:1080", "127.0.0.1:3128", "http://", "socks5://alice:pr0xy-pw@127.0.0.1:1080"] {
+    for bad in ["socks5://127.0.0.1:1080", "http://", "socks5://alice:pr0xy-pw@127.0.0.1:1080", "alice:pr0xy-pw@"] {
         let (code, _, err) = gw(&sb, &env, &[&invoke[..], &["--proxy", bad]].concat());
         assert_eq!(code, 3, "--proxy {bad}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(!err.contains("pr0xy-pw"), "the proxy password was echoed: {err}");
     }
+    // Without a scheme a proxy is http://, as in curl.
+    let bare = proxy_url.trim_start_matches("http://");
+    let (code, out, err) = gw(&sb, &env, &[&invoke[..], &["--proxy", bare]].concat());
+    assert_eq!((code, out.as_str()), (0, "through the proxy\n"), "{err}");
+    // A bad --cacert or --proxy is refused when `token` starts, before any cached token is used.
+    let (code, _, err) = gw(&sb, &env, &["token", "-p", "tok", "--cacert", "/nonexistent/ca.pem"]);
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
     // A proxy password never shows, the proxy being dead or alive.
     let with_password = dead.replace("http://", "http://alice:pr0xy-pw@");
     let (code, out, err) = gw(&sb, &env, &[&invoke[..], &["--proxy", &with_password, "--retries", "0", "-v"]].concat());

@@ -19,6 +19,8 @@ use crate::scheme::AuthConfig;
 
 pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
     let max_age = crate::util::parse_duration_secs(&args.max_age)?;
+    let net = args.transport.settings();
+    net.check()?;
     let mut out = String::new();
     let _ = writeln!(out, "config file: {}", cf.path.display());
     match std::fs::metadata(&cf.path) {
@@ -99,11 +101,16 @@ pub fn run(cf: &ConfigFile, args: &DoctorArgs) -> Result<(), Error> {
         if super::token::has_token_slot(p) {
             let _ = writeln!(out, "  {:<16} cached token: {}", "", super::token::token_state(cf, name, p));
             if args.check {
-                let _ = writeln!(out, "  {:<16} token check: {}", "", super::token::check_token(cf, name, p, &config));
+                let _ = writeln!(
+                    out,
+                    "  {:<16} token check: {}",
+                    "",
+                    super::token::check_token(cf, name, p, &config, &net)
+                );
             }
         }
         if args.check {
-            let check = check_call(cf, name, p);
+            let check = check_call(cf, name, p, &net);
             let _ = writeln!(out, "  {:<16} call: {}", "", check.line);
             checks.push((name.clone(), check.outcome));
         }
@@ -160,7 +167,7 @@ const CHECK_BODY_LIMIT: usize = 64 << 10;
 
 /// One authenticated GET with the profile's credentials: the MLflow routes list (a gateway of
 /// flavour mlflow, mlflow-server or none said), else the profile's URL itself.
-fn check_call(cf: &ConfigFile, name: &str, p: &Profile) -> Check {
+fn check_call(cf: &ConfigFile, name: &str, p: &Profile, net: &crate::net::NetSettings) -> Check {
     let failed = |line: String| Check { outcome: Outcome::Failed, line };
     let Some(base) = p.url.as_deref() else {
         return Check { outcome: Outcome::Skipped, line: "not made: the profile has no --url".into() };
@@ -178,6 +185,7 @@ fn check_call(cf: &ConfigFile, name: &str, p: &Profile) -> Check {
         connect_timeout: CHECK_CONNECT_TIMEOUT,
         idle_timeout: CHECK_TIMEOUT,
         retries: 0,
+        net: net.clone(),
         ..HttpOptions::default()
     };
     let client = match Client::new(resolved.auth(resolved.settings.clone()), opts.clone()) {

@@ -36,7 +36,9 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
 
     let settings = super::call_settings(&resolved, &args.sigv4.scope, &args.jwt)?;
     let auth = resolved.auth(settings);
-    auth.provider().use_network(&args.transport.settings());
+    let net = args.transport.settings();
+    net.check()?;
+    auth.provider().use_network(&net);
     let signer = crate::http::block_on(auth.signer(&req.authority))??;
     let payload = body.payload();
     let signed = if args.sigv4.presign {

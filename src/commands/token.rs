@@ -145,7 +145,9 @@ pub fn token(cf: &ConfigFile, a: &TokenArgs) -> Result<(), Error> {
         );
         return Ok(());
     }
-    let t = current_token(cf, &name, &p, &a.transport.settings())?;
+    let net = a.transport.settings();
+    net.check()?;
+    let t = current_token(cf, &name, &p, &net)?;
     let out = Zeroizing::new(match a.format {
         TokenFormat::Raw => format!("{}\n", t.value.expose_secret()),
         TokenFormat::Header => format!("Authorization: Bearer {}\n", t.value.expose_secret()),
@@ -165,7 +167,9 @@ pub fn token(cf: &ConfigFile, a: &TokenArgs) -> Result<(), Error> {
 
 pub fn credential_process(cf: &ConfigFile, a: &CredentialProcessArgs) -> Result<(), Error> {
     let (name, p, config) = load(cf, a.profile.profile.as_deref())?;
-    let s = current_aws(cf, &name, &p, &config, &a.transport.settings())?;
+    let net = a.transport.settings();
+    net.check()?;
+    let s = current_aws(cf, &name, &p, &config, &net)?;
     let mut o = serde_json::Map::new();
     o.insert("Version".into(), 1.into());
     o.insert("AccessKeyId".into(), s.credentials.access_key_id.clone().into());
@@ -191,11 +195,13 @@ fn check_env_name(v: &str) -> Result<(), Error> {
 
 pub fn exec(cf: &ConfigFile, a: &ExecArgs) -> Result<(), Error> {
     check_env_name(&a.env)?;
+    let net = a.transport.settings();
+    net.check()?;
     let (name, p, config) = load(cf, a.profile.profile.as_deref())?;
     let mut env: Vec<(String, Zeroizing<String>)> = Vec::new();
     let mut remove: Vec<&str> = Vec::new();
     if matches!(p.auth, AuthConfig::SigV4 { .. }) {
-        let s = current_aws(cf, &name, &p, &config, &a.transport.settings())?;
+        let s = current_aws(cf, &name, &p, &config, &net)?;
         env.push(("AWS_ACCESS_KEY_ID".into(), Zeroizing::new(s.credentials.access_key_id.clone())));
         env.push((
             "AWS_SECRET_ACCESS_KEY".into(),
@@ -215,7 +221,7 @@ pub fn exec(cf: &ConfigFile, a: &ExecArgs) -> Result<(), Error> {
         // The child uses these keys, not a profile of its own config.
         remove.push("AWS_PROFILE");
     } else {
-        let t = current_token(cf, &name, &p, &a.transport.settings())?;
+        let t = current_token(cf, &name, &p, &net)?;
         env.push((a.env.clone(), Zeroizing::new(t.value.expose_secret().to_string())));
     }
     let (program, args) = a.command.split_first().ok_or_else(|| Error::Usage("no command to run after --".into()))?;
@@ -301,11 +307,17 @@ pub fn token_state(cf: &ConfigFile, name: &str, p: &Profile) -> String {
 }
 
 /// `doctor --check`: get a token or session now.
-pub fn check_token(cf: &ConfigFile, name: &str, p: &Profile, config: &crate::profile::config::Config) -> String {
+pub fn check_token(
+    cf: &ConfigFile,
+    name: &str,
+    p: &Profile,
+    config: &crate::profile::config::Config,
+    net: &NetSettings,
+) -> String {
     let r = if matches!(p.auth, AuthConfig::OAuth2(_)) {
-        current_token(cf, name, p, &NetSettings::default()).map(|t| t.expires_at)
+        current_token(cf, name, p, net).map(|t| t.expires_at)
     } else {
-        current_aws(cf, name, p, config, &NetSettings::default()).map(|s| s.expires_at)
+        current_aws(cf, name, p, config, net).map(|s| s.expires_at)
     };
     match r {
         Ok(Some(e)) => format!("OK, valid for {}", human((e - SigningTime::now().unix()).max(0))),
