@@ -261,7 +261,7 @@ impl SigV4Signer {
         let signature = encoding::hex(&p.mac);
         let token = self.credentials.session_token.as_ref().map(|t| t.expose_secret());
         let mut params = p.params();
-        if let (Some(t), false) = (token, p.token_signed) {
+        if let (Some(t), None) = (token, p.token) {
             params.push(("X-Amz-Security-Token", t));
         }
         params.push(("X-Amz-Signature", &signature));
@@ -282,20 +282,17 @@ impl SigV4Signer {
         Ok(Signed { headers: p.added, url: Some(url), details: Some(details) })
     }
 
-    /// Whether `signature` (hex, either case, surrounding whitespace ignored) is the one
-    /// [`presign`](Self::presign) puts in the URL for these arguments: the same canonical request
-    /// and signature, compared in constant time, without building the URL or hex strings. For a
-    /// verifier's hot path; [`presign`](Self::presign) gives the details.
-    pub fn presigned_signature_matches(
+    /// The signature [`presign`](Self::presign) puts in the URL for these arguments (the same
+    /// canonical request), as bytes, without building the URL: for a verifier's hot path, which
+    /// compares it; [`presign`](Self::presign) gives the details.
+    pub fn presigned_mac(
         &self,
         req: &Request,
         payload: &Payload<'_>,
         time: SigningTime,
         expires: u64,
-        signature: &str,
-    ) -> Result<bool, SigningError> {
-        let p = self.presign_parts(req, payload, time, expires)?;
-        Ok(hex_signature_eq(&p.mac, signature))
+    ) -> Result<[u8; 32], SigningError> {
+        Ok(self.presign_parts(req, payload, time, expires)?.mac)
     }
 
     /// The canonical request, string to sign and signature of a presigned URL.
@@ -305,7 +302,7 @@ impl SigV4Signer {
         payload: &Payload<'_>,
         time: SigningTime,
         expires: u64,
-    ) -> Result<PresignParts, SigningError> {
+    ) -> Result<PresignParts<'_>, SigningError> {
         req.validate()?;
         if expires == 0 || expires > MAX_PRESIGN_EXPIRES {
             return Err(SigningError::InvalidExpiry(expires));
@@ -343,16 +340,12 @@ impl SigV4Signer {
             signed_headers,
             expires: expires.to_string(),
             token: None,
-            token_signed: false,
             creq: String::new(),
             sts: String::new(),
             mac: [0; 32],
             added: Vec::new(),
         };
-        if let Some(t) = token.filter(|_| self.settings.session_token_mode == SessionTokenMode::Signed) {
-            p.token = Some(t.to_string());
-            p.token_signed = true;
-        }
+        p.token = token.filter(|_| self.settings.session_token_mode == SessionTokenMode::Signed);
         let payload_hash = self.payload_hash(payload, true);
         let params = p.params();
         let (creq, _) = canonical::canonical_request(&CanonicalInput {
@@ -379,14 +372,14 @@ impl SigV4Signer {
 }
 
 /// What [`SigV4Signer::presign_parts`] computed.
-struct PresignParts {
+struct PresignParts<'a> {
     credential: String,
     amz_date: String,
     signed_headers: String,
     expires: String,
-    /// The session token when it is signed (in the canonical query).
-    token: Option<String>,
-    token_signed: bool,
+    /// The session token when it is signed (in the canonical query), borrowed from the
+    /// credentials: never copied out of its `SecretString`.
+    token: Option<&'a str>,
     creq: String,
     sts: String,
     mac: [u8; 32],
@@ -394,7 +387,7 @@ struct PresignParts {
     added: Vec<(String, String)>,
 }
 
-impl PresignParts {
+impl PresignParts<'_> {
     /// The `X-Amz-*` query parameters that are signed, in URL order.
     fn params(&self) -> Vec<(&str, &str)> {
         let mut params: Vec<(&str, &str)> = vec![
@@ -404,21 +397,11 @@ impl PresignParts {
             ("X-Amz-SignedHeaders", &self.signed_headers),
             ("X-Amz-Expires", &self.expires),
         ];
-        if let Some(t) = &self.token {
+        if let Some(t) = self.token {
             params.push(("X-Amz-Security-Token", t));
         }
         params
     }
-}
-
-/// Constant-time comparison of a MAC with its hex form as received (either case, surrounding
-/// whitespace ignored): the same answer as comparing lower-case hex strings.
-pub(crate) fn hex_signature_eq(mac: &[u8; 32], got: &str) -> bool {
-    let mut want = [0u8; 32];
-    if hex::decode_to_slice(got.trim(), &mut want).is_err() {
-        return false;
-    }
-    mac.iter().zip(want.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 fn string_to_sign(amz_date: &str, scope: &str, creq: &str) -> String {

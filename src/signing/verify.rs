@@ -600,10 +600,10 @@ impl Verifier {
         // Clients sign the body's hash or (S3 and many presigners) UNSIGNED-PAYLOAD: try both.
         // Only the signature is computed; the explanation is built on a mismatch, with explain.
         for idx in [0usize, 1] {
-            let ok = entry.signers[idx]
-                .presigned_signature_matches(&request, &payload, time, expires, signature)
+            let mac = entry.signers[idx]
+                .presigned_mac(&request, &payload, time, expires)
                 .map_err(|e| malformed(&e.to_string()))?;
-            if ok {
+            if ct_eq_hex(&super::encoding::hex(&mac), signature) {
                 return Ok(Verified { scheme: "sigv4", identity: entry.name.clone() });
             }
         }
