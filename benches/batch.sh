@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gwctl invoke batch (SigV4 profile, env: store, 100,000 lines, concurrency 64) vs oha and a
 # Python asyncio+httpx script, against nginx on loopback answering a fixed JSON body; then peak
-# RSS for 10k vs 1M lines. Usage: benches/batch.sh [N=100000]. Needs nginx, cargo, python3.
+# RSS for 10k vs 1M lines. Usage: [GW=gwctl] [ROUNDS=1] [SKIP_PYTHON=1] benches/batch.sh [N=100000].
+# Needs nginx, cargo, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -50,27 +51,37 @@ for i in range(int(sys.argv[1])):
 " "$1"; }
 lines "$N" > "$WORK/in.jsonl"
 
-echo "== gwctl invoke batch ($N lines, --concurrency $C, SigV4 every request)"
-CMD=("$GW" invoke batch "$WORK/in.jsonl" -o "$WORK/out.jsonl" --profile bench --concurrency $C --no-aimd --summary-json "$WORK/s.json")
-echo "\$ ${CMD[*]}"
-/usr/bin/time -f "wall %e s, peak RSS %M KiB" "${CMD[@]}" 2>&1 | tail -4
-python3 -c "import json; s=json.load(open('$WORK/s.json')); print('gwctl: %d ok, %.1f req/s' % (s['ok'], s['requests_per_s']))"
-
-echo "== oha -n $N -c $C (same POST, unsigned)"
+# oha from PATH, or where `cargo install oha --root .bench-tools` put it.
+export PATH="$PWD/.bench-tools/bin:$PATH"
 if ! command -v oha >/dev/null; then
   cargo install oha --locked --quiet --root "$PWD/.bench-tools" >/dev/null 2>&1 || true
-  export PATH="$PWD/.bench-tools/bin:$PATH"
 fi
-if command -v oha >/dev/null; then
-  oha -n "$N" -c $C --no-tui -m POST -H 'content-type: application/json' \
-      -d '{"messages":[{"role":"user","content":"hi"}]}' "$URL" | grep -E 'Requests/sec|Total:'
-else
-  echo "oha could not be installed"
-fi
+command -v oha >/dev/null || { echo "oha could not be installed"; exit 1; }
 
-echo "== python asyncio + httpx (c=$C)"
-[ -x "$WORK/venv/bin/python" ] || { python3 -m venv "$WORK/venv" && "$WORK/venv/bin/pip" -q install httpx; }
-"$WORK/venv/bin/python" benches/batch_httpx.py "$URL" "$N" $C
+# ROUNDS alternations of gwctl and oha, each round's ratio from the same round.
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  echo "== round $round: gwctl invoke batch ($N lines, --concurrency $C, SigV4 every request)"
+  rm -f "$WORK/out.jsonl"
+  CMD=("$GW" invoke batch "$WORK/in.jsonl" -o "$WORK/out.jsonl" --profile bench --concurrency $C --no-aimd --summary-json "$WORK/s.json")
+  echo "\$ ${CMD[*]}"
+  /usr/bin/time -f "wall %e s, user %U s, sys %S s, peak RSS %M KiB" "${CMD[@]}" 2>&1 | tail -4
+  GWRPS=$(python3 -c "import json; s=json.load(open('$WORK/s.json')); print('%.1f' % s['requests_per_s'])")
+  echo "gwctl: $(python3 -c "import json; print(json.load(open('$WORK/s.json'))['ok'])") ok, $GWRPS req/s"
+  echo "== round $round: oha -n $N -c $C (same POST, unsigned)"
+  OHA=$(oha -n "$N" -c $C --no-tui -m POST -H 'content-type: application/json' \
+      -d '{"messages":[{"role":"user","content":"hi"}]}' "$URL")
+  echo "$OHA" | grep -E 'Requests/sec|Total:'
+  OHARPS=$(echo "$OHA" | awk '/Requests\/sec/ {print $2}')
+  python3 -c "print('round $round: gwctl %s req/s, oha %s req/s, ratio %.2f' % ('$GWRPS', '$OHARPS', $GWRPS / $OHARPS))"
+done
+
+if [ -n "${SKIP_PYTHON:-}" ]; then
+  echo "== python asyncio + httpx: skipped (SKIP_PYTHON)"
+else
+  echo "== python asyncio + httpx (c=$C)"
+  [ -x "$WORK/venv/bin/python" ] || { python3 -m venv "$WORK/venv" && "$WORK/venv/bin/pip" -q install httpx; }
+  "$WORK/venv/bin/python" benches/batch_httpx.py "$URL" "$N" $C
+fi
 
 echo "== peak RSS, 10k vs 1M lines"
 for n in 10000 1000000; do

@@ -66,12 +66,15 @@ pub struct BatchExecutor {
     headers: Vec<(String, String)>,
     /// The largest answer body kept (a larger one fails the line).
     max_body: usize,
+    /// The last line `url` resolved, and its URL: most lines of a file share one, and parsing
+    /// it again (IDNA included) was a few percent of a line's time.
+    last_url: std::sync::Mutex<Option<(String, url::Url)>>,
 }
 
 impl BatchExecutor {
     /// `client` should have `retries = 0` (the runner retries).
     pub fn new(client: Client, targets: BatchTargets, headers: Vec<(String, String)>) -> Self {
-        BatchExecutor { client, targets, headers, max_body: MAX_HELD_BODY }
+        BatchExecutor { client, targets, headers, max_body: MAX_HELD_BODY, last_url: Default::default() }
     }
 
     pub fn with_max_body(mut self, max: usize) -> Self {
@@ -85,7 +88,7 @@ impl BatchExecutor {
 
     /// The request one attempt sends (before signing).
     pub fn outgoing<'a>(&self, req: &BatchRequest, body: &'a Body) -> Result<Outgoing<'a>, String> {
-        let url = self.targets.resolve(req.url.as_deref())?;
+        let url = self.resolve(req.url.as_deref())?;
         let mut headers = self.headers.clone();
         if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
             headers.push(("Content-Type".into(), "application/json".into()));
@@ -94,6 +97,23 @@ impl BatchExecutor {
             headers.push(("Accept".into(), "text/event-stream".into()));
         }
         Ok(Outgoing { method: req.method.clone(), url, headers, body, upload_progress: None })
+    }
+
+    fn resolve(&self, line_url: Option<&str>) -> Result<url::Url, String> {
+        if let Some(u) = line_url
+            && let Ok(last) = self.last_url.lock()
+            && let Some((k, v)) = last.as_ref()
+            && k == u
+        {
+            return Ok(v.clone());
+        }
+        let url = self.targets.resolve(line_url)?;
+        if let Some(u) = line_url
+            && let Ok(mut last) = self.last_url.lock()
+        {
+            *last = Some((u.to_string(), url.clone()));
+        }
+        Ok(url)
     }
 
     async fn attempt(&self, req: &BatchRequest) -> Result<ExecResponse, ExecError> {

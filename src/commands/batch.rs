@@ -84,8 +84,11 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
     let host = default.as_ref().or(base.as_ref()).and_then(|u| u.host_str()).unwrap_or("localhost").to_string();
     let exec = BatchExecutor::new(client, BatchTargets { base, default }, headers);
     // One runtime for the whole run, the credential check included: a token provider's pooled
-    // connection belongs to the runtime that opened it.
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    // connection belongs to the runtime that opened it. One thread: a line is a few tens of
+    // microseconds of work between waits, and handing finished lines from worker threads to
+    // the journal writer cost more than it gained (the same requests/s on 2 cores for about
+    // half the CPU time; BENCHMARKS §6).
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::io("cannot start the async runtime", e))?;
