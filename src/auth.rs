@@ -132,6 +132,17 @@ impl Auth {
     /// A signer for a request to `host`: reused while the credential is the same.
     pub async fn signer(&self, host: &str) -> Result<Arc<Signer>, AuthError> {
         let credential = self.provider.provide().await?;
+        self.signer_for(credential, host)
+    }
+
+    /// The signer without waiting, when the provider has its credential at hand
+    /// ([`ProvideCredential::provide_now`]); `None`: use [`signer`](Self::signer).
+    pub fn signer_now(&self, host: &str) -> Option<Result<Arc<Signer>, AuthError>> {
+        let credential = self.provider.provide_now()?;
+        Some(credential.map_err(AuthError::from).and_then(|c| self.signer_for(c, host)))
+    }
+
+    fn signer_for(&self, credential: Arc<Credential>, host: &str) -> Result<Arc<Signer>, AuthError> {
         if let Ok(last) = self.last.lock()
             && let Some((c, h, s)) = last.as_ref()
             && Arc::ptr_eq(c, &credential)

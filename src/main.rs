@@ -1,8 +1,48 @@
 //! The gwctl binary: parse, dispatch, map errors to exit codes (table in README.md).
+//!
+//! The entry point is a C `main` instead of Rust's: std's start-up (`lang_start`) reads and
+//! parses `/proc/self/maps` to place the main thread's stack-overflow guard, about a tenth of a
+//! `gwctl sign`'s instructions (BENCHMARKS §2). [`start`] does the rest of what it does on Unix
+//! (standard descriptors that are closed are opened on `/dev/null`, SIGPIPE is ignored so a
+//! closed pipe is an error value), a panic still exits 101, and `process::exit` flushes stdout
+//! as std's end does. What is lost: a stack overflow ends the process with SIGSEGV without
+//! std's "has overflowed its stack" line (no code path recurses without bound).
+#![no_main]
 
 use clap::{CommandFactory, FromArgMatches};
 
-fn main() -> std::process::ExitCode {
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    start();
+    // std reads the arguments itself (on Linux from its own init_array entry).
+    let code = std::panic::catch_unwind(run).unwrap_or(101);
+    // Runs std's clean-up (stdout flushed) and exits.
+    std::process::exit(code)
+}
+
+/// What std's runtime start does on Unix, but the stack guard.
+#[cfg(unix)]
+fn start() {
+    // SAFETY: the process has one thread here; fcntl, open and signal are called with valid
+    // arguments, and ignoring SIGPIPE is what every Rust program does.
+    unsafe {
+        for fd in 0..3 {
+            if libc::fcntl(fd, libc::F_GETFD) == -1
+                && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+                && libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) == -1
+            {
+                libc::abort();
+            }
+        }
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+fn start() {}
+
+/// Parses, dispatches and returns the exit code.
+fn run() -> i32 {
     // `COMPLETE=bash gwctl …`: answer the shell's completion request and exit.
     clap_complete::CompleteEnv::with_factory(gwctl::cli::Cli::command).complete();
     // The command tree is built once and never dropped: the process ends soon after, and
@@ -17,7 +57,7 @@ fn main() -> std::process::ExitCode {
         Err(e) if !e.use_stderr() => {
             // --help and --version print to stdout and succeed.
             let _ = e.print();
-            return std::process::ExitCode::SUCCESS;
+            return 0;
         }
         Err(e) => {
             // One line, like every other error: clap's first line, and where to look.
@@ -51,15 +91,15 @@ fn main() -> std::process::ExitCode {
                 clap::error::ErrorKind::ValueValidation => gwctl::ExitCode::InvalidInput,
                 _ => gwctl::ExitCode::Usage,
             };
-            return std::process::ExitCode::from(code as u8);
+            return code as i32;
         }
     };
     match gwctl::commands::run(cli) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("gwctl: error: {}", gwctl::redact::sanitize_line(&gwctl::redact::userinfo(&e.to_string())));
             gwctl::printer::print_deferred(); // what explains the error, after its line
-            std::process::ExitCode::from(e.exit_code() as u8)
+            e.exit_code() as i32
         }
     }
 }

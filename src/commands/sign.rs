@@ -39,7 +39,11 @@ pub fn run(args: SignArgs, config: &ConfigFile) -> Result<(), Error> {
     let net = args.transport.settings();
     net.check()?;
     auth.provider().use_network(&net);
-    let signer = crate::http::block_on(auth.signer(&req.authority))??;
+    // A credential at hand (environment, store) needs no async runtime: sign makes none then.
+    let signer = match auth.signer_now(&req.authority) {
+        Some(s) => s?,
+        None => crate::http::block_on(auth.signer(&req.authority))??,
+    };
     let payload = body.payload();
     let signed = if args.sigv4.presign {
         signer.presign(&req, &payload, time, args.sigv4.expires)?

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::sync::Arc;
 
 use secrecy::SecretString;
 use zeroize::Zeroizing;
@@ -103,6 +104,10 @@ impl EnvProvider {
 impl ProvideCredential for EnvProvider {
     fn provide(&self) -> CredentialFuture<'_> {
         ready(self.material().map(Credential::lasting))
+    }
+
+    fn provide_now(&self) -> Option<Result<Arc<Credential>, CredentialError>> {
+        Some(self.material().map(|m| Arc::new(Credential::lasting(m))))
     }
 
     fn describe(&self) -> String {

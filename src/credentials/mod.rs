@@ -132,6 +132,13 @@ pub trait ProvideCredential: Send + Sync {
     /// The current credential.
     fn provide(&self) -> CredentialFuture<'_>;
 
+    /// The current credential when getting it needs no waiting (the environment, a store, a
+    /// credential in hand): lets a one-shot command such as `sign` skip making a runtime.
+    /// `None`: only [`provide`](Self::provide) can get it.
+    fn provide_now(&self) -> Option<Result<Arc<Credential>, CredentialError>> {
+        None
+    }
+
     /// Forgets a cached credential after a server refused it. Returns whether asking again
     /// may give a different one (so a refused request is worth one more try).
     fn invalidate(&self) -> bool {
@@ -166,6 +173,10 @@ impl ProvideCredential for Fixed {
         Box::pin(std::future::ready(Ok(self.0.clone())))
     }
 
+    fn provide_now(&self) -> Option<Result<Arc<Credential>, CredentialError>> {
+        Some(Ok(self.0.clone()))
+    }
+
     fn describe(&self) -> String {
         "the credential in hand".into()
     }
@@ -189,6 +200,10 @@ impl Default for NoCredentials {
 impl ProvideCredential for NoCredentials {
     fn provide(&self) -> CredentialFuture<'_> {
         Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+
+    fn provide_now(&self) -> Option<Result<Arc<Credential>, CredentialError>> {
+        Some(Ok(self.0.clone()))
     }
 
     fn describe(&self) -> String {

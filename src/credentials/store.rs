@@ -3,7 +3,7 @@
 //! trip), then wiped when dropped.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use secrecy::SecretString;
 use zeroize::Zeroizing;
@@ -117,6 +117,10 @@ impl StoreProvider {
 impl ProvideCredential for StoreProvider {
     fn provide(&self) -> CredentialFuture<'_> {
         ready(self.secret().and_then(|s| self.material_from(&s)).map(Credential::lasting))
+    }
+
+    fn provide_now(&self) -> Option<Result<Arc<Credential>, CredentialError>> {
+        Some(self.secret().and_then(|s| self.material_from(&s)).map(|m| Arc::new(Credential::lasting(m))))
     }
 
     fn describe(&self) -> String {
