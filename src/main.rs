@@ -1,27 +1,36 @@
 //! The gwctl binary: parse, dispatch, map errors to exit codes (table in README.md).
 //!
-//! The entry point is a C `main` instead of Rust's: std's start-up (`lang_start`) reads and
-//! parses `/proc/self/maps` to place the main thread's stack-overflow guard, about a tenth of a
-//! `gwctl sign`'s instructions (BENCHMARKS §2). [`start`] does the rest of what it does on Unix
-//! (standard descriptors that are closed are opened on `/dev/null`, SIGPIPE is ignored so a
-//! closed pipe is an error value), a panic still exits 101, and `process::exit` flushes stdout
-//! as std's end does. What is lost: a stack overflow ends the process with SIGSEGV without
-//! std's "has overflowed its stack" line (no code path recurses without bound).
-#![no_main]
+//! On Linux with glibc the entry point is a C `main` instead of Rust's: std's start-up
+//! (`lang_start`) reads and parses `/proc/self/maps` to place the main thread's stack-overflow
+//! guard, about a tenth of a `gwctl sign`'s instructions (BENCHMARKS §2). There std still gets
+//! the arguments (from its own `.init_array` entry, which only glibc Linux has: other targets
+//! keep Rust's `main`). [`start`] does the parts of std's start that matter here (standard
+//! descriptors that are closed are opened on `/dev/null`, SIGPIPE is ignored so a closed pipe is
+//! an error value), a panic still exits 101, and `process::exit` flushes stdout as std's end
+//! does. What is lost: a stack overflow ends the process with SIGSEGV without std's "has
+//! overflowed its stack" line (no code path recurses without bound), and a panic message names
+//! the thread `<unnamed>` instead of `main`. Test builds keep Rust's `main` (the harness needs it).
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 use clap::{CommandFactory, FromArgMatches};
 
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
     start();
-    // std reads the arguments itself (on Linux from its own init_array entry).
+    // std reads the arguments itself, from its init_array entry.
     let code = std::panic::catch_unwind(run).unwrap_or(101);
     // Runs std's clean-up (stdout flushed) and exits.
     std::process::exit(code)
 }
 
-/// What std's runtime start does on Unix, but the stack guard.
-#[cfg(unix)]
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
+fn main() {
+    std::process::exit(run())
+}
+
+/// What std's runtime start does on Unix and matters here, without the stack guard.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 fn start() {
     // SAFETY: the process has one thread here; fcntl, open and signal are called with valid
     // arguments, and ignoring SIGPIPE is what every Rust program does.
@@ -37,9 +46,6 @@ fn start() {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
 }
-
-#[cfg(not(unix))]
-fn start() {}
 
 /// Parses, dispatches and returns the exit code.
 fn run() -> i32 {

@@ -87,7 +87,7 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
     // connection belongs to the runtime that opened it. One thread: a line is a few tens of
     // microseconds of work between waits, and handing finished lines from worker threads to
     // the journal writer cost more than it gained (the same requests/s on 2 cores for about
-    // half the CPU time; BENCHMARKS §6).
+    // 40% less CPU time; BENCHMARKS §6).
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -132,6 +132,8 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
                 }
             }
         });
+        // Let the signal task install its handler before the run's first synchronous steps.
+        tokio::task::yield_now().await;
         let r = batch::run(exec, plan, &journal, &cfg, cancel, progress.as_mut()).await;
         signals.abort();
         r

@@ -37,6 +37,24 @@ impl<P: ProvideCredential> ProvideCredential for Cached<P> {
         })
     }
 
+    /// The kept credential while it is fresh, else the inner provider's, when it has one at
+    /// hand (a store); `None` while a refresh is under way or for a provider that must wait.
+    fn provide_now(&self) -> Option<Result<Arc<Credential>, super::CredentialError>> {
+        let mut slot = self.slot.try_lock().ok()?;
+        if let Some(c) = slot.as_ref()
+            && !self.stale.load(std::sync::atomic::Ordering::SeqCst)
+            && !c.needs_refresh(SystemTime::now())
+        {
+            return Some(Ok(c.clone()));
+        }
+        let fresh = self.inner.provide_now()?;
+        self.stale.store(false, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(c) = &fresh {
+            *slot = Some(c.clone());
+        }
+        Some(fresh)
+    }
+
     fn invalidate(&self) -> bool {
         let inner = self.inner.invalidate();
         self.stale.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -81,12 +99,28 @@ mod tests {
                 obtained_at: now,
             }))
         }
+        fn provide_now(&self) -> Option<Result<Arc<Credential>, crate::credentials::CredentialError>> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            Some(Ok(Arc::new(Credential::lasting(Material::Bearer(SecretString::from("t"))))))
+        }
         fn invalidate(&self) -> bool {
             true
         }
         fn describe(&self) -> String {
             "test".into()
         }
+    }
+
+    #[test]
+    fn provide_now_keeps_the_credential_and_honours_invalidate() {
+        let c = Cached::new(Counting { calls: 0.into(), life: None });
+        let a = c.provide_now().unwrap().unwrap();
+        let b = c.provide_now().unwrap().unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(c.inner.calls.load(Ordering::SeqCst), 1);
+        assert!(c.invalidate());
+        c.provide_now().unwrap().unwrap();
+        assert_eq!(c.inner.calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
