@@ -117,12 +117,22 @@ impl Sandbox {
 }
 
 /// Runs a command with `stdin` as its standard input; returns (exit code, stdout, stderr).
+///
+/// A command may end without reading its input (a refused profile name, say): the write then
+/// meets a closed pipe, which is not the test's failure, so `BrokenPipe` is ignored. The input is
+/// written from its own thread so that a large input cannot deadlock against a full stdout pipe.
 pub fn run_with_stdin(mut cmd: std::process::Command, stdin: &[u8]) -> (i32, String, String) {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || match pipe.write_all(&input) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing the child's stdin: {e}"),
+        _ => {}
+    });
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
