@@ -3,6 +3,7 @@
 #  1. `gwctl sign` start-to-exit against jwt-cli's `jwt encode -A HS256` (hyperfine, same run);
 #  2. signing a 1 GiB file body against `sha256sum` of the same file (hyperfine), with gwctl's
 #     peak memory (GNU time's maximum resident set size).
+# Usage: [GW=gwctl] [ROUNDS=1] [BASE=an earlier gwctl] [SKIP_BIGFILE=1] benches/process.sh
 # Needs: hyperfine and GNU time (apt-get install hyperfine time), jwt-cli (cargo install jwt-cli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ export PATH="$PWD/.bench-tools/bin:$PATH"
 DATA=bench-data
 mkdir -p "$DATA"
 BIG="$DATA/1GiB.bin"
-if [ ! -f "$BIG" ] || [ "$(stat -c %s "$BIG")" != 1073741824 ]; then
+if [ -z "${SKIP_BIGFILE:-}" ] && { [ ! -f "$BIG" ] || [ "$(stat -c %s "$BIG")" != 1073741824 ]; }; then
   head -c 1073741824 /dev/urandom > "$BIG"
 fi
 
@@ -26,12 +27,28 @@ URL=https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-hai
 # absolute timestamp (its fast path). Both tokens carry the same claims as gwctl's.
 EXP=$(( $(date +%s) + 300 ))
 echo "== 1. whole process: gwctl sign vs jwt-cli ($(jwt --version))"
-hyperfine -N --warmup 50 --runs 500 --export-markdown "$DATA/process.md" \
-  "jwt encode -A HS256 -S $GWCTL_JWT_KEY -i issuer -a gateway --exp=+5min -P scope=invoke" \
-  "jwt encode -A HS256 -S $GWCTL_JWT_KEY -i issuer -a gateway --exp=$EXP -P scope=invoke" \
-  "$GW sign --auth jwt --alg HS256 --iss issuer --aud gateway --ttl 300 --claim scope=invoke $URL" \
-  "$GW sign --auth sigv4 -H Content-Type:application/json -d {\"prompt\":\"hi\"} $URL"
+# ROUNDS hyperfine runs (default 1), each with every command; BASE=path adds an earlier gwctl
+# build's `sign --auth sigv4` to each run. Each run's means and ratios to jwt-cli's fast path
+# are printed from the same run.
+CMDS=("jwt encode -A HS256 -S $GWCTL_JWT_KEY -i issuer -a gateway --exp=+5min -P scope=invoke"
+  "jwt encode -A HS256 -S $GWCTL_JWT_KEY -i issuer -a gateway --exp=$EXP -P scope=invoke"
+  "$GW sign --auth jwt --alg HS256 --iss issuer --aud gateway --ttl 300 --claim scope=invoke $URL"
+  "$GW sign --auth sigv4 -H Content-Type:application/json -d {\"prompt\":\"hi\"} $URL")
+[ -z "${BASE:-}" ] || CMDS+=("$BASE sign --auth sigv4 -H Content-Type:application/json -d {\"prompt\":\"hi\"} $URL")
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  hyperfine -N --warmup 50 --runs 500 --export-markdown "$DATA/process.md" \
+    --export-json "$DATA/process.json" "${CMDS[@]}"
+  python3 - "$DATA/process.json" "$round" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+fast = r[1]["mean"]
+print(f"round {sys.argv[2]}: means, and ratio to jwt-cli's fast path (--exp=<timestamp>)")
+for x in r:
+    print(f"  {x['mean'] * 1e3:6.3f} ms  {x['mean'] / fast:5.2f}x  {x['command'][:90]}")
+PY
+done
 
+[ -z "${SKIP_BIGFILE:-}" ] || exit 0
 echo "== 2. 1 GiB body: gwctl sign -d @FILE vs sha256sum (page cache warm)"
 cat "$BIG" > /dev/null
 hyperfine -N --warmup 2 --runs 10 --export-markdown "$DATA/bigfile.md" \
