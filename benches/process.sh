@@ -3,8 +3,10 @@
 #  1. `gwctl sign` start-to-exit against jwt-cli's `jwt encode -A HS256` (hyperfine, same run);
 #  2. signing a 1 GiB file body against `sha256sum` of the same file (hyperfine), with gwctl's
 #     peak memory (GNU time's maximum resident set size).
-# Usage: [GW=gwctl] [ROUNDS=1] [BASE=an earlier gwctl] [SKIP_BIGFILE=1] benches/process.sh
-# Needs: hyperfine and GNU time (apt-get install hyperfine time), jwt-cli (cargo install jwt-cli).
+# Usage: [GW=gwctl] [ROUNDS=1] [BASE=an earlier gwctl] [INTERLEAVE=1000] [SKIP_BIGFILE=1]
+#        benches/process.sh
+# Needs: hyperfine and GNU time (apt-get install hyperfine time), jwt-cli (cargo install jwt-cli),
+# python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -n "${GW:-}" ] || cargo build --release --quiet
@@ -36,9 +38,9 @@ CMDS=("jwt encode -A HS256 -S $GWCTL_JWT_KEY -i issuer -a gateway --exp=+5min -P
   "$GW sign --auth sigv4 -H Content-Type:application/json -d {\"prompt\":\"hi\"} $URL")
 [ -z "${BASE:-}" ] || CMDS+=("$BASE sign --auth sigv4 -H Content-Type:application/json -d {\"prompt\":\"hi\"} $URL")
 for round in $(seq 1 "${ROUNDS:-1}"); do
-  hyperfine -N --warmup 50 --runs 500 --export-markdown "$DATA/process.md" \
-    --export-json "$DATA/process.json" "${CMDS[@]}"
-  python3 - "$DATA/process.json" "$round" <<'PY'
+  hyperfine -N --warmup 50 --runs 500 --export-markdown "$DATA/process-$round.md" \
+    --export-json "$DATA/process-$round.json" "${CMDS[@]}"
+  python3 - "$DATA/process-$round.json" "$round" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 fast = r[1]["mean"]
@@ -47,6 +49,11 @@ for x in r:
     print(f"  {x['mean'] * 1e3:6.3f} ms  {x['mean'] / fast:5.2f}x  {x['command'][:90]}")
 PY
 done
+# The same commands interleaved (benches/interleave.py: one run of each in turn), which a machine
+# whose speed drifts over seconds cannot tilt; its spawn overhead is the same for every command.
+# Ratios are to the first command, jwt-cli's fast path.
+echo "== 1b. the same commands, interleaved"
+python3 benches/interleave.py "${INTERLEAVE:-1000}" 50 "${CMDS[1]}" "${CMDS[0]}" "${CMDS[@]:2}"
 
 [ -z "${SKIP_BIGFILE:-}" ] || exit 0
 echo "== 2. 1 GiB body: gwctl sign -d @FILE vs sha256sum (page cache warm)"

@@ -24,6 +24,16 @@ extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char
     std::process::exit(code)
 }
 
+/// `pow`, the one function the binary takes from glibc's libm (indicatif's progress estimates,
+/// the retry back-off), defined here from the `libm` crate (Rust's port of musl's, within 1 ULP):
+/// with no other reference to libm, the linker drops `libm.so.6`, and every start loads one
+/// shared library fewer (BENCHMARKS §2, fourth round).
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[unsafe(no_mangle)]
+extern "C" fn pow(x: f64, y: f64) -> f64 {
+    libm::pow(x, y)
+}
+
 #[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() {
     std::process::exit(run())

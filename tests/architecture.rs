@@ -195,3 +195,27 @@ fn the_check_catches_an_upward_import_and_a_cycle() {
     assert!(problems.iter().any(|p| p == "import cycle: auth -> credentials -> auth"), "{problems:?}");
     assert_eq!(problems.len(), 2, "{problems:?}");
 }
+
+/// The startup order file (build.rs, scripts/startup-order) names functions by symbols whose
+/// hashes come from the locked dependencies: after a change to `Cargo.lock` it must be written
+/// again, or the release binary quietly loses most of its ordering.
+#[test]
+fn the_startup_order_file_was_written_for_this_cargo_lock() {
+    use sha2::Digest as _;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let stamp = std::fs::read_to_string(root.join("link/startup.order.stamp")).unwrap();
+    let lines: Vec<&str> = stamp.lines().collect();
+    assert!(lines.len() == 2 && lines[0].starts_with("rustc "), "link/startup.order.stamp: {stamp:?}");
+    let order = std::fs::read_to_string(root.join("link/startup.order")).unwrap();
+    let names: Vec<&str> = order.lines().collect();
+    assert!(names.len() > 100, "link/startup.order has {} names", names.len());
+    assert!(names.iter().all(|n| !n.is_empty() && !n.contains(char::is_whitespace)), "a malformed name");
+    assert_eq!(names.iter().collect::<BTreeSet<_>>().len(), names.len(), "a name is listed twice");
+    let lock = std::fs::read(root.join("Cargo.lock")).unwrap();
+    let hash = hex::encode(sha2::Sha256::digest(&lock));
+    assert_eq!(
+        lines[1],
+        format!("Cargo.lock sha256 {hash}"),
+        "Cargo.lock changed since link/startup.order was written: run scripts/startup-order (needs valgrind)"
+    );
+}
