@@ -5,7 +5,8 @@
 //!
 //! 1. Packed relative relocations (`-z pack-relative-relocs`, DT_RELR): the binary's 11,600
 //!    relative relocations take 3 KB instead of 280 KB. Used when the probe, linked with the
-//!    flag, runs here. A binary with packed relocations names `GLIBC_ABI_DT_RELR` as a version it
+//!    flag, has a `.relr.dyn` section (a linker that does not know the flag may only warn) and
+//!    runs here. A binary with packed relocations names `GLIBC_ABI_DT_RELR` as a version it
 //!    needs, so a glibc older than 2.36 refuses it with a clear message; a build meant to be
 //!    copied to such a system sets `GWCTL_NO_RELR=1`.
 //! 2. In release builds (and profiles that inherit release), `link/startup.order`, written by
@@ -15,8 +16,8 @@
 //!    compiler, the locked dependencies and the profile, so the file is used only for
 //!    x86_64-unknown-linux-gnu, with the compiler that wrote it (`link/startup.order.stamp`), and
 //!    when the probe links with the option (rustc's own lld does; GNU ld refuses it). A name that
-//!    no longer exists only loses its place; `tests/architecture.rs` fails when `Cargo.lock` has
-//!    changed since the file was written. `GWCTL_NO_STARTUP_ORDER=1` leaves it out.
+//!    no longer exists only loses its place; `tests/architecture.rs` fails (on that target) when
+//!    `Cargo.lock` has changed since the file was written. `GWCTL_NO_STARTUP_ORDER=1` leaves it out.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ fn main() {
     // A probe can only be run where it was built.
     if var("HOST") == var("TARGET")
         && env::var_os("GWCTL_NO_RELR").is_none()
-        && probe.links_and_runs(&["-Clink-arg=-Wl,-z,pack-relative-relocs"])
+        && probe.packs_relocations_and_runs(&["-Clink-arg=-Wl,-z,pack-relative-relocs"])
     {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
@@ -97,9 +98,19 @@ impl Probe {
         cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success()) && self.exe.is_file()
     }
 
-    fn links_and_runs<S: AsRef<std::ffi::OsStr>>(&self, extra: &[S]) -> bool {
+    /// Links with `extra`, then checks the program has packed relocations (a linker that does
+    /// not know the flag may only warn) and runs here.
+    fn packs_relocations_and_runs<S: AsRef<std::ffi::OsStr>>(&self, extra: &[S]) -> bool {
         self.links(extra)
-            && Command::new(&self.exe).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+            && std::fs::read(&self.exe).is_ok_and(|elf| elf.windows(9).any(|w| w == b".relr.dyn"))
+            && Command::new(&self.exe)
+                // A probe built with the user's coverage or PGO flags writes no profile.
+                .env("LLVM_PROFILE_FILE", "/dev/null")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
     }
 }
 
