@@ -4,14 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::credentials::{Credential, CredentialError, Material, ProvideCredential};
+use crate::credentials::{Credential, CredentialError, ProvideCredential};
 use crate::gateway;
-use crate::scheme::{AuthConfig, AuthScheme};
-use crate::signing::aksk::{AkSkSettings, AkSkSigner};
-use crate::signing::basic::BasicSigner;
-use crate::signing::bearer::BearerSigner;
-use crate::signing::jwt::JwtSigner;
-use crate::signing::sigv4::{SigV4Settings, SigV4Signer};
+use crate::scheme::{AuthConfig, AuthScheme, SetupError, SignerContext};
 use crate::signing::{Signer, SigningError};
 use crate::util::ValueError;
 
@@ -71,38 +66,20 @@ pub fn build_signer(
     host: &str,
     default_region: Option<String>,
 ) -> Result<Signer, AuthError> {
-    let wrong = || AuthError::WrongMaterial { from: "the provider".into(), scheme: settings.scheme() };
-    Ok(match (&settings.config, &credential.material) {
-        (AuthConfig::Basic { .. }, Material::Basic(c)) => Signer::Basic(BasicSigner::new(c.clone())?),
-        (AuthConfig::Bearer | AuthConfig::OAuth2(_), Material::Bearer(t)) => {
-            Signer::Bearer(BearerSigner::new(t.clone())?)
+    let cx = SignerContext {
+        host,
+        infer_scope: &gateway::aws::infer_scope,
+        default_region,
+        unsigned_payload: settings.unsigned_payload,
+        content_sha256: settings.content_sha256,
+    };
+    settings.config.signer(&credential.material, &cx).map_err(|e| match e {
+        SetupError::Usage(m) => AuthError::Usage(m),
+        SetupError::Value(e) => AuthError::Value(e),
+        SetupError::Signing(e) => AuthError::Signing(e),
+        SetupError::WrongMaterial => {
+            AuthError::WrongMaterial { from: "the provider".into(), scheme: settings.scheme() }
         }
-        (AuthConfig::SigV4 { region, service, .. }, Material::Aws(c)) => {
-            let inferred = gateway::aws::infer_scope(host);
-            let region = region
-                .clone()
-                .or_else(|| inferred.as_ref().map(|(r, _)| r.clone()))
-                .or(default_region)
-                .ok_or_else(|| AuthError::Usage("sigv4 needs a region: pass --region or set AWS_REGION".into()))?;
-            let service = service.clone().or_else(|| inferred.map(|(_, s)| s)).ok_or_else(|| {
-                AuthError::Usage(format!(
-                    "sigv4 needs a service name (e.g. execute-api, sagemaker, bedrock, sts): pass --service; \
-                     it cannot be inferred from host {host:?}"
-                ))
-            })?;
-            let mut s = SigV4Settings::new(region, service);
-            s.unsigned_payload = settings.unsigned_payload;
-            s.content_sha256_header |= settings.content_sha256;
-            Signer::SigV4(SigV4Signer::new(c.clone(), s)?)
-        }
-        (AuthConfig::AkSk { variant, .. }, Material::AkSk(c)) => {
-            let mut s = AkSkSettings::new(*variant);
-            s.unsigned_payload = settings.unsigned_payload;
-            Signer::AkSk(AkSkSigner::new(c.clone(), s)?)
-        }
-        (AuthConfig::Jwt(j), Material::Jwt(key)) => Signer::Jwt(JwtSigner::new(j.settings()?, key)?),
-        (AuthConfig::None, Material::None) => Signer::None,
-        _ => return Err(wrong()),
     })
 }
 

@@ -10,7 +10,7 @@ use crate::gateway::Gateway;
 use crate::gateway::mlflow::{RouteKind, RouteStyle};
 use crate::http::HttpOptions;
 use crate::output::Format;
-use crate::scheme::{AuthScheme, JwtConfig};
+use crate::scheme::{AuthScheme, JwtConfig, SchemeFields};
 use crate::util::{self, ValueError};
 
 #[derive(Debug, Parser)]
@@ -641,6 +641,23 @@ pub struct ProfileFields {
 
     #[command(flatten)]
     pub role: Box<RoleArgs>,
+}
+
+/// A flag that sets one of a profile's scheme keys.
+pub type SchemeKeyFlag<'a> = (&'static str, &'a Option<String>, fn(&mut SchemeFields) -> &mut Option<String>);
+
+impl ProfileFields {
+    /// The flags that set a scheme's plain keys (an empty value removes the key), with the key
+    /// each sets: `profile add|edit` apply them, and refuse them with `--auth none`. A scheme's
+    /// new key is a flag above and a line here.
+    pub fn scheme_keys(&self) -> Vec<SchemeKeyFlag<'_>> {
+        vec![
+            ("--username", &self.username, |f| &mut f.username),
+            ("--access-key-id", &self.access_key_id, |f| &mut f.access_key_id),
+            ("--region", &self.region, |f| &mut f.region),
+            ("--service", &self.service, |f| &mut f.service),
+        ]
+    }
 }
 
 // `profile add/edit` flags of an OAuth2 client-credentials profile. The client secret comes

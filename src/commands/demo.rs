@@ -220,16 +220,16 @@ fn make_profiles() -> Result<(Vec<DemoProfile>, Value), Error> {
     let list = vec![
         DemoProfile {
             name: "basic",
-            profile: mk(AuthScheme::Basic, "GWCTL_DEMO_BASIC_PASSWORD", &|t| t.username = Some("demo".into()))?,
+            profile: mk(AuthScheme::Basic, "GWCTL_DEMO_BASIC_PASSWORD", &|t| t.fields.username = Some("demo".into()))?,
             var: "GWCTL_DEMO_BASIC_PASSWORD",
             secret: text(generate::password()?),
         },
         DemoProfile {
             name: "sigv4",
             profile: mk(AuthScheme::Sigv4, "GWCTL_DEMO_SIGV4_SECRET", &|t| {
-                t.access_key_id = generate::access_key_id("AKIA").ok();
-                t.region = Some(REGION.into());
-                t.service = Some(SERVICE.into());
+                t.fields.access_key_id = generate::access_key_id("AKIA").ok();
+                t.fields.region = Some(REGION.into());
+                t.fields.service = Some(SERVICE.into());
             })?,
             var: "GWCTL_DEMO_SIGV4_SECRET",
             secret: text(generate::secret_key()?),
@@ -237,7 +237,7 @@ fn make_profiles() -> Result<(Vec<DemoProfile>, Value), Error> {
         DemoProfile {
             name: "apipark",
             profile: mk(AuthScheme::Apipark, "GWCTL_DEMO_APIPARK_SECRET", &|t| {
-                t.access_key_id = generate::access_key_id("AK").ok();
+                t.fields.access_key_id = generate::access_key_id("AK").ok();
             })?,
             var: "GWCTL_DEMO_APIPARK_SECRET",
             secret: text(generate::secret_key()?),
@@ -245,14 +245,14 @@ fn make_profiles() -> Result<(Vec<DemoProfile>, Value), Error> {
         DemoProfile {
             name: "huawei",
             profile: mk(AuthScheme::Huawei, "GWCTL_DEMO_HUAWEI_SECRET", &|t| {
-                t.access_key_id = generate::access_key_id("HW").ok();
+                t.fields.access_key_id = generate::access_key_id("HW").ok();
             })?,
             var: "GWCTL_DEMO_HUAWEI_SECRET",
             secret: text(generate::secret_key()?),
         },
         DemoProfile {
             name: "jwt",
-            profile: mk(AuthScheme::Jwt, "GWCTL_DEMO_JWT_KEY", &|t| t.jwt = Some(jwt.clone()))?,
+            profile: mk(AuthScheme::Jwt, "GWCTL_DEMO_JWT_KEY", &|t| t.fields.jwt = Some(jwt.clone()))?,
             var: "GWCTL_DEMO_JWT_KEY",
             secret: jwt_key,
         },
@@ -270,7 +270,7 @@ fn make_profiles() -> Result<(Vec<DemoProfile>, Value), Error> {
 fn oauth2_profile(issuer: &str, secret: Zeroizing<Vec<u8>>) -> Result<DemoProfile, Error> {
     let mut t = ProfileToml::new(AuthScheme::Oauth2, StoreSpec::Env(OAUTH2_VAR.to_string()));
     t.gateway = Some(Gateway::Mlflow);
-    t.oauth2 = Some(OAuth2Settings {
+    t.fields.oauth2 = Some(OAuth2Settings {
         issuer: Some(issuer.to_string()),
         client_id: OAUTH2_CLIENT_ID.into(),
         ..OAuth2Settings::default()

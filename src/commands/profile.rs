@@ -13,7 +13,7 @@ use crate::profile::config::ConfigFile;
 use crate::profile::store::{self, KeyringBackend, KeyringStore, Secret, SecretStore, StoreError, StoreSpec};
 use crate::profile::{self, Profile, ProfileError, ProfileToml, Slot, aws_import, check_name};
 use crate::prompt::{self, confirm, interactive};
-use crate::scheme::{AuthScheme, JwtConfig};
+use crate::scheme::{AuthConfig, AuthScheme, FieldsContext, JwtConfig};
 
 /// The largest secret read from standard input or a key file.
 const MAX_SECRET: u64 = 1 << 20;
@@ -68,7 +68,7 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
     }
     apply_fields(&mut draft, f)?;
     if ask {
-        ask_scheme_fields(&mut draft, f)?;
+        ask_scheme_fields(&mut draft)?;
     }
     if !auth.has_credentials() {
         draft.store = StoreSpec::None;
@@ -93,23 +93,20 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
 /// `--auth none` sends no credentials and keeps no secret: the flags of a credential are
 /// refused rather than ignored.
 fn refuse_secret_flags(f: &ProfileFields) -> Result<(), Error> {
-    let given: Vec<&str> = [
-        (f.username.is_some(), "--username"),
-        (f.access_key_id.is_some(), "--access-key-id"),
-        (f.region.is_some(), "--region"),
-        (f.service.is_some(), "--service"),
-        (f.iam_endpoint.is_some(), "--iam-endpoint"),
-        (f.sts_endpoint.is_some(), "--sts-endpoint"),
-        (f.store.as_deref().is_some_and(|s| s != "none"), "--store"),
-        (f.secret_stdin, "--secret-stdin"),
-        (f.key_file.is_some(), "--key-file"),
-        (f.jwt.any(), "JWT options"),
-        (f.oauth2.any(), "OAuth2 options"),
-        (f.role.any(), "role options"),
-    ]
-    .into_iter()
-    .filter_map(|(set, flag)| set.then_some(flag))
-    .collect();
+    let scheme_keys = f.scheme_keys().into_iter().map(|(flag, value, _)| (value.is_some(), flag));
+    let given: Vec<&str> = scheme_keys
+        .chain([
+            (f.iam_endpoint.is_some(), "--iam-endpoint"),
+            (f.sts_endpoint.is_some(), "--sts-endpoint"),
+            (f.store.as_deref().is_some_and(|s| s != "none"), "--store"),
+            (f.secret_stdin, "--secret-stdin"),
+            (f.key_file.is_some(), "--key-file"),
+            (f.jwt.any(), "JWT options"),
+            (f.oauth2.any(), "OAuth2 options"),
+            (f.role.any(), "role options"),
+        ])
+        .filter_map(|(set, flag)| set.then_some(flag))
+        .collect();
     if given.is_empty() {
         return Ok(());
     }
@@ -147,44 +144,19 @@ fn ask_url_and_gateway(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Err
     Ok(())
 }
 
-/// On a terminal: the user name or key id the scheme needs (and a SigV4 scope, an OAuth2
-/// client), unless given as flags.
-fn ask_scheme_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
-    let any = |_: &str| Ok(());
-    match p.auth {
-        AuthScheme::Basic if p.username.is_none() => {
-            p.username = prompt::text("User name", None, false, |v| {
-                if v.contains(':') { Err("a Basic user name must not contain ':'".into()) } else { Ok(()) }
-            })?;
+/// On a terminal: the fields the scheme asks for (a user name or key id, a SigV4 scope, an
+/// OAuth2 client), unless given as flags.
+fn ask_scheme_fields(p: &mut ProfileToml) -> Result<(), Error> {
+    let cx =
+        FieldsContext { id_from_store: matches!(p.store, StoreSpec::Command(_)), assumes_role: p.role_arn.is_some() };
+    for q in AuthConfig::questions(p.auth) {
+        if !(q.wanted)(&p.fields, &cx) {
+            continue;
         }
-        AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => {
-            if p.access_key_id.is_none() && p.role_arn.is_none() && !matches!(p.store, StoreSpec::Command(_)) {
-                p.access_key_id = prompt::text("Access key id", None, false, any)?;
-            }
-            if p.auth == AuthScheme::Sigv4 && f.region.is_none() && p.region.is_none() {
-                p.region = prompt::text("AWS region (empty: from the URL's host or AWS_REGION)", None, true, any)?;
-            }
-            if p.auth == AuthScheme::Sigv4 && f.service.is_none() && p.service.is_none() {
-                p.service = prompt::text(
-                    "AWS service: execute-api, sagemaker, bedrock, lambda … (empty: from the URL's host)",
-                    None,
-                    true,
-                    any,
-                )?;
-            }
-        }
-        AuthScheme::Oauth2 => {
-            let o = p.oauth2.get_or_insert_with(Default::default);
-            if o.client_id.is_empty() {
-                o.client_id = prompt::text("OAuth2 client id", None, false, any)?.unwrap_or_default();
-            }
-            if o.token_url.is_none() && o.issuer.is_none() {
-                o.token_url = prompt::text("Token endpoint URL", None, false, |v| {
-                    crate::request::parse_url(v).map(drop).map_err(|e| e.to_string())
-                })?;
-            }
-        }
-        _ => {}
+        let answer = prompt::text(q.label, None, q.optional, |v| {
+            if q.url { crate::request::parse_url(v).map(drop).map_err(|e| e.to_string()) } else { (q.check)(v) }
+        })?;
+        (q.set)(&mut p.fields, answer);
     }
     Ok(())
 }
@@ -321,10 +293,9 @@ fn apply_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
         }
     };
     set(&mut p.url, &f.url);
-    set(&mut p.username, &f.username);
-    set(&mut p.access_key_id, &f.access_key_id);
-    set(&mut p.region, &f.region);
-    set(&mut p.service, &f.service);
+    for (_, value, key) in f.scheme_keys() {
+        set(key(&mut p.fields), value);
+    }
     set(&mut p.iam_endpoint, &f.iam_endpoint);
     set(&mut p.sts_endpoint, &f.sts_endpoint);
     if f.gateway.is_some() {
@@ -345,10 +316,10 @@ fn apply_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
         }
         apply_jwt(p, &f.jwt)?;
     }
-    if p.auth != AuthScheme::Jwt && p.jwt.is_some() {
+    if p.auth != AuthScheme::Jwt && p.fields.jwt.is_some() {
         return Err(Error::Usage(format!("JWT options (--alg, --iss, …) cannot be used with --auth {}", p.auth)));
     }
-    if let Some(u) = &p.username
+    if let Some(u) = &p.fields.username
         && u.contains(':')
     {
         return Err(Error::Input("a Basic user name must not contain ':'".into()));
@@ -369,7 +340,7 @@ fn apply_oauth2(p: &mut ProfileToml, a: &OAuth2Args, j: &JwtArgs) -> Result<(), 
         crate::exit::ExitCode::Usage => Error::Usage(e.to_string()),
         _ => Error::Input(e.to_string()),
     };
-    let o = p.oauth2.get_or_insert_with(Default::default);
+    let o = p.fields.oauth2.get_or_insert_with(Default::default);
     let set = |dst: &mut Option<String>, src: &Option<String>| {
         if let Some(v) = src {
             *dst = if v.is_empty() { None } else { Some(v.clone()) };
@@ -446,7 +417,7 @@ fn apply_jwt(p: &mut ProfileToml, j: &JwtArgs) -> Result<(), Error> {
         return Ok(());
     }
     let over = j.config()?;
-    p.jwt.get_or_insert_with(JwtConfig::default).overlay(&over);
+    p.fields.jwt.get_or_insert_with(JwtConfig::default).overlay(&over);
     Ok(())
 }
 
@@ -504,13 +475,7 @@ fn obtain_secret(
         .into());
     }
     // A private key is read from its file, not typed.
-    let pem = match &p.auth {
-        crate::scheme::AuthConfig::Jwt(j) => {
-            j.alg.as_deref().is_some_and(|a| !a.to_ascii_uppercase().starts_with("HS"))
-        }
-        crate::scheme::AuthConfig::OAuth2(o) => o.client_auth.as_deref() == Some("private-key-jwt"),
-        _ => false,
-    };
+    let pem = p.auth.secret_is_key_file();
     if pem {
         let path = prompt::text("Private key file (PEM; copied into the store)", None, false, |v| {
             if std::path::Path::new(v).is_file() { Ok(()) } else { Err(format!("{v}: no such file")) }
@@ -520,14 +485,7 @@ fn obtain_secret(
             .map_err(|e| Error::io(format!("cannot read key file {path}"), e))?;
         return Ok(Some(Zeroizing::new(bytes)));
     }
-    let what = match p.scheme() {
-        AuthScheme::Basic => "Password",
-        AuthScheme::Sigv4 | AuthScheme::Apipark | AuthScheme::Huawei => "Secret access key",
-        AuthScheme::Jwt => "JWT HMAC secret",
-        AuthScheme::Bearer => "Token",
-        AuthScheme::Oauth2 => "OAuth2 client secret",
-        AuthScheme::None => return Ok(None),
-    };
+    let Some(what) = p.scheme().secret_label() else { return Ok(None) };
     let s = prompt::secret_confirmed(what)?;
     Ok(Some(Zeroizing::new(s.as_bytes().to_vec())))
 }
@@ -732,9 +690,9 @@ fn import_aws(cf: &ConfigFile, a: &ImportAwsArgs) -> Result<(), Error> {
         return Err(Error::Usage(format!("import needs a store gwctl can write to, not {spec}")));
     }
     let mut draft = ProfileToml::new(AuthScheme::Sigv4, store.spec());
-    draft.access_key_id = Some(imported.access_key_id.clone());
-    draft.region = imported.region.clone();
-    draft.service = a.service.clone();
+    draft.fields.access_key_id = Some(imported.access_key_id.clone());
+    draft.fields.region = imported.region.clone();
+    draft.fields.service = a.service.clone();
     let profile = Profile::try_from(draft)?;
     eprintln!("gwctl: importing access key {} from {}", imported.access_key_id, imported.source);
     save_new(cf, &name, profile, Some(imported.stored_secret()), store.as_ref(), old)
@@ -760,8 +718,8 @@ fn import_aws_role(cf: &ConfigFile, a: &ImportAwsArgs, role: aws_import::AwsRole
     draft.external_id = role.external_id.clone();
     draft.duration = role.duration_seconds.clone();
     draft.session_name = role.role_session_name.clone();
-    draft.region = role.region.clone();
-    draft.service = a.service.clone();
+    draft.fields.region = role.region.clone();
+    draft.fields.service = a.service.clone();
     let profile = Profile::try_from(draft)?;
     eprintln!("gwctl: importing role {} (source profile {source:?}) from {}", role.role_arn, role.source);
     if !cf.load()?.profiles.contains_key(&source) {

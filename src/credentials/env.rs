@@ -5,28 +5,17 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::sync::Arc;
 
-use secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use super::{Credential, CredentialError, CredentialFuture, Material, ProvideCredential, ready};
-use crate::scheme::AuthScheme;
-use crate::signing::aksk::AkSkCredentials;
-use crate::signing::basic::BasicCredentials;
-use crate::signing::jwt::JwtKey;
-use crate::signing::sigv4::AwsCredentials;
+use crate::scheme::{AuthConfig, AuthScheme, Env, MaterialError};
 
-pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
-pub const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
-pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
-pub const AWS_REGION: &str = "AWS_REGION";
-pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
-pub const GWCTL_USERNAME: &str = "GWCTL_USERNAME";
-pub const GWCTL_PASSWORD: &str = "GWCTL_PASSWORD";
-pub const GWCTL_JWT_KEY: &str = "GWCTL_JWT_KEY";
-pub const GWCTL_TOKEN: &str = "GWCTL_TOKEN";
-
-/// The largest key file `GWCTL_JWT_KEY=@FILE` may name.
-pub const MAX_KEY_FILE: u64 = 1 << 20;
+pub use crate::scheme::basic::{GWCTL_PASSWORD, GWCTL_USERNAME};
+pub use crate::scheme::bearer::GWCTL_TOKEN;
+pub use crate::scheme::jwt::{GWCTL_JWT_KEY, MAX_KEY_FILE};
+pub use crate::scheme::sigv4::{
+    AWS_ACCESS_KEY_ID, AWS_DEFAULT_REGION, AWS_REGION, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+};
 
 type Lookup = Box<dyn Fn(&str) -> Option<OsString> + Send + Sync>;
 
@@ -45,59 +34,35 @@ impl EnvProvider {
         Self { scheme, lookup: Box::new(move |k| map.get(k).map(OsString::from)) }
     }
 
-    /// The variable's value; unset and empty are both `None`.
-    fn var(&self, var: &'static str) -> Result<Option<Zeroizing<String>>, CredentialError> {
+    /// The material for the provider's scheme.
+    pub fn material(&self) -> Result<Material, CredentialError> {
+        Ok(AuthConfig::material_from_env(self.scheme, self)?)
+    }
+}
+
+impl Env for EnvProvider {
+    fn var(&self, var: &'static str) -> Result<Option<Zeroizing<String>>, MaterialError> {
         match (self.lookup)(var) {
             None => Ok(None),
             Some(v) if v.is_empty() => Ok(None),
-            Some(v) => {
-                v.into_string().map(|s| Some(Zeroizing::new(s))).map_err(|_| CredentialError::NotUnicode { var })
-            }
+            Some(v) => v.into_string().map(|s| Some(Zeroizing::new(s))).map_err(|_| MaterialError::NotUnicode { var }),
         }
     }
 
-    fn required(&self, var: &'static str) -> Result<Zeroizing<String>, CredentialError> {
-        self.var(var)?.ok_or(CredentialError::Missing { var, scheme: self.scheme.name() })
-    }
-
-    fn secret(&self, var: &'static str) -> Result<SecretString, CredentialError> {
-        Ok(SecretString::from(self.required(var)?.to_string()))
-    }
-
-    /// The material for the provider's scheme.
-    pub fn material(&self) -> Result<Material, CredentialError> {
-        Ok(match self.scheme {
-            AuthScheme::Basic => Material::Basic(BasicCredentials {
-                username: self.required(GWCTL_USERNAME)?.to_string(),
-                password: self.secret(GWCTL_PASSWORD)?,
-            }),
-            AuthScheme::Sigv4 => Material::Aws(AwsCredentials {
-                access_key_id: self.required(AWS_ACCESS_KEY_ID)?.trim().to_string(),
-                secret_access_key: self.secret(AWS_SECRET_ACCESS_KEY)?,
-                session_token: self.var(AWS_SESSION_TOKEN)?.map(|t| SecretString::from(t.to_string())),
-            }),
-            AuthScheme::Apipark | AuthScheme::Huawei => Material::AkSk(AkSkCredentials {
-                access_key_id: self.required(AWS_ACCESS_KEY_ID)?.trim().to_string(),
-                secret: self.secret(AWS_SECRET_ACCESS_KEY)?,
-            }),
-            AuthScheme::Jwt => Material::Jwt(self.jwt_key()?),
-            // An OAuth2 token obtained elsewhere is a bearer token.
-            AuthScheme::Bearer | AuthScheme::Oauth2 => Material::Bearer(self.secret(GWCTL_TOKEN)?),
-            AuthScheme::None => Material::None,
-        })
-    }
-
-    fn jwt_key(&self) -> Result<JwtKey, CredentialError> {
-        let value = self.required(GWCTL_JWT_KEY)?;
-        let bytes = match value.strip_prefix('@') {
-            Some(path) => {
-                Zeroizing::new(crate::util::read_limited(std::path::Path::new(path), MAX_KEY_FILE).map_err(
-                    |source| CredentialError::KeyFile { var: GWCTL_JWT_KEY, path: path.to_string(), source },
-                )?)
-            }
+    fn value_or_file(
+        &self,
+        var: &'static str,
+        scheme: AuthScheme,
+        limit: u64,
+    ) -> Result<Zeroizing<Vec<u8>>, MaterialError> {
+        let value = self.required(var, scheme)?;
+        Ok(match value.strip_prefix('@') {
+            Some(path) => Zeroizing::new(
+                crate::util::read_limited(std::path::Path::new(path), limit)
+                    .map_err(|source| MaterialError::KeyFile { var, path: path.to_string(), source })?,
+            ),
             None => Zeroizing::new(value.as_bytes().to_vec()),
-        };
-        JwtKey::parse(&bytes).map_err(|e| CredentialError::Invalid { var: GWCTL_JWT_KEY, message: e.to_string() })
+        })
     }
 }
 
@@ -117,7 +82,7 @@ impl ProvideCredential for EnvProvider {
     fn default_region(&self) -> Option<String> {
         [AWS_REGION, AWS_DEFAULT_REGION]
             .into_iter()
-            .find_map(|v| self.var(v).ok().flatten().map(|s| s.trim().to_string()))
+            .find_map(|v| Env::var(self, v).ok().flatten().map(|s| s.trim().to_string()))
     }
 }
 

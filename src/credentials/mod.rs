@@ -20,40 +20,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use secrecy::SecretString;
-
-use crate::signing::aksk::AkSkCredentials;
-use crate::signing::basic::BasicCredentials;
-use crate::signing::jwt::JwtKey;
-use crate::signing::sigv4::AwsCredentials;
-
+pub use crate::scheme::Material;
+use crate::scheme::MaterialError;
 pub use cached::Cached;
 pub use env::EnvProvider;
 pub use store::StoreProvider;
-
-/// The secret material of one scheme.
-pub enum Material {
-    Basic(BasicCredentials),
-    Aws(AwsCredentials),
-    AkSk(AkSkCredentials),
-    Jwt(JwtKey),
-    Bearer(SecretString),
-    /// No credential at all (`--auth none`): nothing is signed.
-    None,
-}
-
-impl std::fmt::Debug for Material {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Material::Basic(_) => "Basic(****)",
-            Material::Aws(_) => "Aws(****)",
-            Material::AkSk(_) => "AkSk(****)",
-            Material::Jwt(_) => "Jwt(****)",
-            Material::Bearer(_) => "Bearer(****)",
-            Material::None => "None",
-        })
-    }
-}
 
 /// A credential: its material, and when it stops working (`None`: not known to expire).
 #[derive(Debug)]
@@ -83,17 +54,9 @@ impl Credential {
 /// Credential failures. Messages name the variable, file or profile, never the secret.
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialError {
-    #[error("missing credential: set {var} (needed by --auth {scheme})")]
-    Missing { var: &'static str, scheme: &'static str },
-    #[error("{var} is not valid UTF-8")]
-    NotUnicode { var: &'static str },
-    #[error("cannot read the key file named by {var} ({path}): {source}")]
-    KeyFile {
-        var: &'static str,
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// From the environment (a variable unset, not UTF-8, a key file unreadable).
+    #[error(transparent)]
+    Material(#[from] MaterialError),
     #[error("{var}: {message}")]
     Invalid { var: &'static str, message: String },
     #[error("profile {profile:?}: {message}")]
@@ -114,7 +77,7 @@ pub enum CredentialError {
 impl CredentialError {
     pub fn exit_code(&self) -> crate::exit::ExitCode {
         match self {
-            CredentialError::KeyFile { .. } => crate::exit::ExitCode::Io,
+            CredentialError::Material(MaterialError::KeyFile { .. }) => crate::exit::ExitCode::Io,
             CredentialError::Store(e) => e.exit_code(),
             CredentialError::OAuth2(e) => e.exit_code(),
             CredentialError::Sts(e) => e.exit_code(),
@@ -122,6 +85,15 @@ impl CredentialError {
             CredentialError::MfaCode(_) => crate::exit::ExitCode::Usage,
             _ => crate::exit::ExitCode::Credentials,
         }
+    }
+}
+
+/// Checks the settings only a provider can (an OAuth2 token endpoint's URLs and client
+/// authentication), when a profile is loaded.
+pub fn check_settings(auth: &crate::scheme::AuthConfig) -> Result<(), String> {
+    match auth {
+        crate::scheme::AuthConfig::OAuth2(o) => oauth2::token_config(o).map(drop).map_err(|e| e.to_string()),
+        _ => Ok(()),
     }
 }
 
@@ -219,6 +191,7 @@ pub(crate) fn ready(r: Result<Credential, CredentialError>) -> CredentialFuture<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::SecretString;
 
     #[test]
     fn refresh_window() {

@@ -227,7 +227,19 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// Parses config text; errors name the file and line.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ProfileError> {
     let config = toml::from_str::<Config>(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+        let mut line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+        // A profile's unknown key is found when the profile is checked, which reports the
+        // profile's table: point at the key itself, the first line from there that sets it.
+        if let Some(key) = e.message().strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
+            let sets = |l: &str| {
+                let l = l.trim_start();
+                let rest = l.strip_prefix(key).or_else(|| l.strip_prefix(&format!("\"{key}\"")));
+                rest.is_some_and(|r| r.trim_start().starts_with('='))
+            };
+            if let Some(i) = text.lines().enumerate().skip(line - 1).find(|(_, l)| sets(l)).map(|(i, _)| i) {
+                line = i + 1;
+            }
+        }
         ProfileError::Corrupt {
             path: path.display().to_string(),
             line,
@@ -266,7 +278,7 @@ mod tests {
         assert_eq!(cf.load().unwrap(), Config::default());
         cf.update(|c| {
             let mut p = ProfileToml::new(AuthScheme::Sigv4, StoreSpec::Env("X".into()));
-            p.access_key_id = Some("AK".into());
+            p.fields.access_key_id = Some("AK".into());
             c.profiles.insert("prod".into(), Profile::try_from(p)?);
             c.default_profile = Some("prod".into());
             Ok(())
@@ -293,7 +305,7 @@ mod tests {
         std::fs::write(&cf.path, hand).unwrap();
         cf.update(|c| {
             let mut t = c.get("a")?.to_toml();
-            t.region = Some("eu-west-1".into());
+            t.fields.region = Some("eu-west-1".into());
             c.profiles.insert("a".into(), Profile::try_from(t)?);
             let mut b = ProfileToml::new(AuthScheme::Bearer, StoreSpec::Env("T".into()));
             b.url = Some("https://gw.example/".into());

@@ -11,34 +11,22 @@ pub mod store;
 use serde::{Deserialize, Serialize};
 
 use crate::gateway::Gateway;
-use crate::scheme::{AuthConfig, AuthScheme, JwtConfig, OAuth2Settings};
+use crate::scheme::{AuthConfig, AuthScheme, FieldsContext, JwtConfig, SchemeFields};
 use store::{StoreError, StoreSpec};
 
 /// One profile as it is written in the config file: flat, every field optional. Commands
 /// that edit profiles change this form; everything else uses the validated [`Profile`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ProfileToml {
     pub auth: AuthScheme,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<Gateway>,
-    /// Basic user name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// SigV4 / AK/SK access key id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_key_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt: Option<JwtConfig>,
-    /// OAuth2 client-credentials settings (`--auth oauth2`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth2: Option<OAuth2Settings>,
+    /// The keys of the profile's scheme (`username`, `access_key_id`, `region`, `service`,
+    /// `[jwt]`, `[oauth2]`), at the same level in the file; a key nobody knows is refused.
+    #[serde(flatten)]
+    pub fields: SchemeFields,
     /// SigV4: assume this role (STS AssumeRole) with the credentials of `source_profile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
@@ -83,12 +71,7 @@ impl ProfileToml {
             auth,
             url: None,
             gateway: None,
-            username: None,
-            access_key_id: None,
-            region: None,
-            service: None,
-            jwt: None,
-            oauth2: None,
+            fields: SchemeFields::default(),
             role_arn: None,
             source_profile: None,
             external_id: None,
@@ -171,64 +154,23 @@ impl TryFrom<ProfileToml> for Profile {
     /// a `region` and `service` are kept on every profile ([`Profile::override_scope`]).
     fn try_from(t: ProfileToml) -> Result<Self, ProfileError> {
         let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
-        let need = |field: &Option<String>, flag: &str| {
-            if field.as_deref().is_none_or(str::is_empty) {
-                Err(ProfileError::Invalid(format!("a {} profile needs {flag}", t.auth)))
-            } else {
-                Ok(())
-            }
+        if let Some(key) = t.fields.unknown.keys().next() {
+            return Err(ProfileError::Invalid(format!("unknown field `{key}`")));
+        }
+        let cx = FieldsContext {
+            // With a command: store printing credential_process JSON the id comes from there.
+            id_from_store: matches!(t.store, StoreSpec::Command(_)),
+            assumes_role: t.role_arn.is_some(),
         };
-        // With a command: store printing credential_process JSON the id comes from there.
-        let id_from_store = matches!(t.store, StoreSpec::Command(_));
-        let auth = match t.auth {
-            AuthScheme::Basic => {
-                need(&t.username, "--username")?;
-                if t.username.as_deref().is_some_and(|u| u.contains(':')) {
-                    return Err(ProfileError::Invalid("a Basic user name must not contain ':'".into()));
-                }
-                AuthConfig::Basic { username: nonempty(t.username.clone()) }
+        let auth = AuthConfig::from_fields(t.auth, &t.fields, &cx).map_err(ProfileError::Invalid)?;
+        crate::credentials::check_settings(&auth).map_err(ProfileError::Invalid)?;
+        for (what, table, present, owner) in t.fields.tables() {
+            if present && t.auth != owner {
+                return Err(ProfileError::Invalid(format!(
+                    "{what} ([{table}]) do not go with auth = {:?}",
+                    t.auth.name()
+                )));
             }
-            AuthScheme::Sigv4 => {
-                if !id_from_store && t.role_arn.is_none() {
-                    need(&t.access_key_id, "--access-key-id")?;
-                }
-                AuthConfig::SigV4 {
-                    access_key_id: nonempty(t.access_key_id.clone()),
-                    region: nonempty(t.region.clone()),
-                    service: nonempty(t.service.clone()),
-                }
-            }
-            AuthScheme::Apipark | AuthScheme::Huawei => {
-                if !id_from_store {
-                    need(&t.access_key_id, "--access-key-id")?;
-                }
-                AuthConfig::AkSk {
-                    variant: t.auth.aksk_variant().unwrap_or(crate::signing::aksk::AkSkVariant::ApiPark),
-                    access_key_id: nonempty(t.access_key_id.clone()),
-                }
-            }
-            AuthScheme::Jwt => {
-                let j = t.jwt.clone().unwrap_or_default();
-                j.validate().map_err(|e| ProfileError::Invalid(e.to_string()))?;
-                AuthConfig::Jwt(j)
-            }
-            AuthScheme::Bearer => AuthConfig::Bearer,
-            AuthScheme::None => AuthConfig::None,
-            AuthScheme::Oauth2 => {
-                let o = t.oauth2.clone().ok_or_else(|| {
-                    ProfileError::Invalid(
-                        "an oauth2 profile needs --client-id and --token-url, --issuer or --preset".into(),
-                    )
-                })?;
-                crate::credentials::oauth2::token_config(&o).map_err(|e| ProfileError::Invalid(e.to_string()))?;
-                AuthConfig::OAuth2(o)
-            }
-        };
-        if t.oauth2.is_some() && t.auth != AuthScheme::Oauth2 {
-            return Err(ProfileError::Invalid(format!(
-                "OAuth2 settings ([oauth2]) do not go with auth = {:?}",
-                t.auth.name()
-            )));
         }
         let role = role_settings(&t)?;
         match (t.auth, &t.store) {
@@ -245,12 +187,6 @@ impl TryFrom<ProfileToml> for Profile {
                 )));
             }
             _ => {}
-        }
-        if t.jwt.is_some() && t.auth != AuthScheme::Jwt {
-            return Err(ProfileError::Invalid(format!(
-                "JWT settings ([jwt]) do not go with auth = {:?}",
-                t.auth.name()
-            )));
         }
         for (url, flag) in [(&t.url, "--url"), (&t.iam_endpoint, "--iam-endpoint"), (&t.sts_endpoint, "--sts-endpoint")]
         {
@@ -271,7 +207,7 @@ impl TryFrom<ProfileToml> for Profile {
             override_scope: if t.auth == AuthScheme::Sigv4 {
                 SigV4Scope::default()
             } else {
-                SigV4Scope { region: nonempty(t.region.clone()), service: nonempty(t.service.clone()) }
+                SigV4Scope { region: nonempty(t.fields.region.clone()), service: nonempty(t.fields.service.clone()) }
             },
         })
     }
@@ -322,18 +258,7 @@ fn role_settings(t: &ProfileToml) -> Result<Option<AssumeRoleSettings>, ProfileE
 impl From<Profile> for ProfileToml {
     fn from(p: Profile) -> Self {
         let mut t = ProfileToml::new(p.auth.scheme(), p.store);
-        match p.auth {
-            AuthConfig::Basic { username } => t.username = username,
-            AuthConfig::SigV4 { access_key_id, region, service } => {
-                t.access_key_id = access_key_id;
-                t.region = region;
-                t.service = service;
-            }
-            AuthConfig::AkSk { access_key_id, .. } => t.access_key_id = access_key_id,
-            AuthConfig::Jwt(j) => t.jwt = (!j.is_empty()).then_some(j),
-            AuthConfig::Bearer | AuthConfig::None => {}
-            AuthConfig::OAuth2(o) => t.oauth2 = Some(o),
-        }
+        p.auth.to_fields(&mut t.fields);
         if let Some(r) = p.role {
             t.role_arn = Some(r.role_arn);
             t.source_profile = Some(r.source_profile);
@@ -343,8 +268,8 @@ impl From<Profile> for ProfileToml {
             t.session_name = r.session_name;
         }
         if p.override_scope != SigV4Scope::default() {
-            t.region = p.override_scope.region;
-            t.service = p.override_scope.service;
+            t.fields.region = p.override_scope.region;
+            t.fields.service = p.override_scope.service;
         }
         t.url = p.url;
         t.gateway = p.gateway;

@@ -17,7 +17,7 @@ use crate::gateway::Gateway;
 use crate::profile::config::ConfigFile;
 use crate::profile::store::{self, Secret, SecretStore, StoreError};
 use crate::profile::{Profile, ProfileError, Rotation, RotationStep, Slot, now_rfc3339};
-use crate::scheme::{AuthConfig, AuthScheme};
+use crate::scheme::{AuthConfig, AuthScheme, RotationKind};
 use crate::signing::aksk::AkSkCredentials;
 use crate::signing::jwt as sjwt;
 use crate::signing::sigv4::AwsCredentials;
@@ -113,29 +113,16 @@ impl<'a> Rotator<'a> {
         if self.opts.finish {
             return self.finish(&p);
         }
-        match p.scheme() {
-            AuthScheme::Sigv4 => crate::http::block_on(self.aws())?,
-            AuthScheme::Apipark | AuthScheme::Huawei => self.gateway_managed(&p),
-            AuthScheme::Basic if p.gateway == Some(Gateway::MlflowServer) => {
+        match p.auth.rotation() {
+            RotationKind::AwsAccessKey => crate::http::block_on(self.aws())?,
+            RotationKind::GatewayKey => self.gateway_managed(&p),
+            RotationKind::Password if p.gateway == Some(Gateway::MlflowServer) => {
                 crate::http::block_on(self.mlflow_basic())?
             }
-            AuthScheme::Basic => self.gateway_managed(&p),
-            AuthScheme::Jwt if self.jwt_alg(&p)?.family() == AlgorithmFamily::Hmac => self.gateway_managed(&p),
-            AuthScheme::Jwt => self.jwt_pair(&p),
-            AuthScheme::Bearer => Err(KeysError::Usage(format!(
-                "bearer tokens are issued by the gateway, not by gwctl: store the new one with \
-                 gwctl profile edit {} --secret-stdin",
-                self.name
-            ))),
-            AuthScheme::Oauth2 => Err(KeysError::Usage(format!(
-                "oauth2 tokens are short-lived and refreshed by gwctl; a new client secret goes in with \
-                 gwctl profile edit {} --secret-stdin",
-                self.name
-            ))),
-            AuthScheme::None => Err(KeysError::Usage(format!(
-                "profile {:?} has auth none: there is no key or password to rotate",
-                self.name
-            ))),
+            RotationKind::Password => self.gateway_managed(&p),
+            RotationKind::Jwt if self.jwt_alg(&p)?.family() == AlgorithmFamily::Hmac => self.gateway_managed(&p),
+            RotationKind::Jwt => self.jwt_pair(&p),
+            RotationKind::NotRotated(why) => Err(KeysError::Usage(why(&self.name))),
         }
     }
 
