@@ -227,19 +227,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// Parses config text; errors name the file and line.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ProfileError> {
     let config = toml::from_str::<Config>(text).map_err(|e| {
-        let mut line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
-        // A profile's unknown key is found when the profile is checked, which reports the
-        // profile's table: point at the key itself, the first line from there that sets it.
-        if let Some(key) = e.message().strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
-            let sets = |l: &str| {
-                let l = l.trim_start();
-                let rest = l.strip_prefix(key).or_else(|| l.strip_prefix(&format!("\"{key}\"")));
-                rest.is_some_and(|r| r.trim_start().starts_with('='))
-            };
-            if let Some(i) = text.lines().enumerate().skip(line - 1).find(|(_, l)| sets(l)).map(|(i, _)| i) {
-                line = i + 1;
-            }
-        }
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
         ProfileError::Corrupt {
             path: path.display().to_string(),
             line,
@@ -270,6 +258,27 @@ mod tests {
     use crate::profile::ProfileToml;
     use crate::profile::store::StoreSpec;
     use crate::scheme::AuthScheme;
+
+    /// Every key is read on its own: an error names the line of the key at fault, the
+    /// scheme's keys and tables included.
+    #[test]
+    fn each_error_names_its_own_line() {
+        let path = Path::new("c.toml");
+        let err = |text: &str| parse(text, path).unwrap_err().to_string();
+        let head = "# profiles\n[profiles.a]\nauth = \"basic\"\nstore = \"env:K\"\n";
+        let e = err(&format!("{head}url = \"http://x\"\nusername = 5\n"));
+        assert!(e.contains("line 6") && e.contains("invalid type: integer `5`"), "{e}");
+        let e = err(&format!("{head}usernme = \"u\"\n"));
+        assert!(e.contains("line 5") && e.contains("unknown field `usernme`") && e.contains("`username`"), "{e}");
+        let e = err(&format!("{head}gateway = \"nginx\"\n"));
+        assert!(e.contains("line 5") && e.contains("nginx"), "{e}");
+        let e = err("[profiles.a]\nauth = \"jwt\"\nstore = \"env:K\"\n\n[profiles.a.jwt]\nalg = \"HS256\"\nalgg = 1\n");
+        assert!(e.contains("line 7") && e.contains("`algg`"), "{e}");
+        let e = err("[profiles.a]\nstore = \"env:K\"\n");
+        assert!(e.contains("missing field `auth`"), "{e}");
+        let ok = parse(&format!("{head}username = \"u\"\n"), path).unwrap();
+        assert_eq!(ok.get("a").unwrap().auth.key_id(), Some("u"));
+    }
 
     #[test]
     fn round_trip_and_errors_with_lines() {

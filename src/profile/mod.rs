@@ -16,49 +16,123 @@ use store::{StoreError, StoreSpec};
 
 /// One profile as it is written in the config file: flat, every field optional. Commands
 /// that edit profiles change this form; everything else uses the validated [`Profile`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProfileToml {
     pub auth: AuthScheme,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<Gateway>,
     /// The keys of the profile's scheme (`username`, `access_key_id`, `region`, `service`,
-    /// `[jwt]`, `[oauth2]`), at the same level in the file; a key nobody knows is refused.
+    /// `[jwt]`, `[oauth2]`), at the same level in the file.
     #[serde(flatten)]
     pub fields: SchemeFields,
     /// SigV4: assume this role (STS AssumeRole) with the credentials of `source_profile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_serial: Option<String>,
     /// The session's lifetime as given (`1h`, `3600`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_name: Option<String>,
     /// Where the secret is (left out for `auth = "none"`, which has none).
-    #[serde(default = "no_store", skip_serializing_if = "is_no_store")]
+    #[serde(skip_serializing_if = "is_no_store")]
     pub store: StoreSpec,
     /// When the current key or password was made (RFC 3339), for `gwctl doctor --max-age`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_created: Option<String>,
     /// IAM and STS endpoints for `gwctl keys rotate` (default: AWS's global endpoints).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iam_endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sts_endpoint: Option<String>,
     /// A key rotation under way (`gwctl keys rotate`), shown by `gwctl profile show`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<Rotation>,
 }
 
-fn no_store() -> StoreSpec {
-    StoreSpec::None
+/// The keys every profile may have; the scheme's own are [`SchemeFields::KEYS`].
+const COMMON_KEYS: &[&str] = &[
+    "auth",
+    "url",
+    "gateway",
+    "role_arn",
+    "source_profile",
+    "external_id",
+    "mfa_serial",
+    "duration",
+    "session_name",
+    "store",
+    "key_created",
+    "iam_endpoint",
+    "sts_endpoint",
+    "rotation",
+];
+
+/// A profile's key, checked as it is read: an unknown one (a typo) is refused at its line.
+struct ProfileKey(String);
+
+impl<'de> Deserialize<'de> for ProfileKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        if COMMON_KEYS.contains(&key.as_str()) || SchemeFields::KEYS.contains(&key.as_str()) {
+            return Ok(ProfileKey(key));
+        }
+        let known: Vec<String> = COMMON_KEYS.iter().chain(SchemeFields::KEYS).map(|k| format!("`{k}`")).collect();
+        Err(serde::de::Error::custom(format!("unknown field `{key}`, expected one of {}", known.join(", "))))
+    }
+}
+
+/// Read key by key, so that every error (an unknown key, a wrong value, the scheme's keys
+/// included) names its own line.
+impl<'de> Deserialize<'de> for ProfileToml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = ProfileToml;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a profile table")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ProfileToml, A::Error> {
+                let mut auth = None;
+                let mut t = ProfileToml::new(AuthScheme::None, StoreSpec::None);
+                while let Some(ProfileKey(key)) = map.next_key()? {
+                    match key.as_str() {
+                        "auth" => auth = Some(map.next_value()?),
+                        "url" => t.url = map.next_value()?,
+                        "gateway" => t.gateway = map.next_value()?,
+                        "role_arn" => t.role_arn = map.next_value()?,
+                        "source_profile" => t.source_profile = map.next_value()?,
+                        "external_id" => t.external_id = map.next_value()?,
+                        "mfa_serial" => t.mfa_serial = map.next_value()?,
+                        "duration" => t.duration = map.next_value()?,
+                        "session_name" => t.session_name = map.next_value()?,
+                        "store" => t.store = map.next_value()?,
+                        "key_created" => t.key_created = map.next_value()?,
+                        "iam_endpoint" => t.iam_endpoint = map.next_value()?,
+                        "sts_endpoint" => t.sts_endpoint = map.next_value()?,
+                        "rotation" => t.rotation = map.next_value()?,
+                        other => {
+                            if !t.fields.read_key(other, &mut map)? {
+                                return Err(serde::de::Error::custom(format!("unknown field `{other}`")));
+                            }
+                        }
+                    }
+                }
+                t.auth = auth.ok_or_else(|| serde::de::Error::missing_field("auth"))?;
+                Ok(t)
+            }
+        }
+        d.deserialize_map(Keys)
+    }
 }
 
 fn is_no_store(s: &StoreSpec) -> bool {
@@ -154,9 +228,6 @@ impl TryFrom<ProfileToml> for Profile {
     /// a `region` and `service` are kept on every profile ([`Profile::override_scope`]).
     fn try_from(t: ProfileToml) -> Result<Self, ProfileError> {
         let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
-        if let Some(key) = t.fields.unknown.keys().next() {
-            return Err(ProfileError::Invalid(format!("unknown field `{key}`")));
-        }
         let cx = FieldsContext {
             // With a command: store printing credential_process JSON the id comes from there.
             id_from_store: matches!(t.store, StoreSpec::Command(_)),

@@ -28,7 +28,6 @@ pub mod none;
 pub mod oauth2;
 pub mod sigv4;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -165,29 +164,44 @@ impl fmt::Debug for Material {
 /// scheme reads its own ([`AuthConfig::from_fields`]) and writes them back
 /// ([`AuthConfig::to_fields`]). `region` and `service` are kept on every profile: they sign a
 /// call that overrides the scheme with `--auth sigv4`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SchemeFields {
     /// Basic user name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// SigV4 / AK/SK access key id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt: Option<JwtConfig>,
     /// OAuth2 client-credentials settings (`--auth oauth2`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<OAuth2Settings>,
-    /// Keys nobody knows (a typo): refused when the profile is checked, with their names.
-    #[serde(flatten, skip_serializing)]
-    pub unknown: BTreeMap<String, serde::de::IgnoredAny>,
 }
 
 impl SchemeFields {
+    /// The keys, as the config file names them.
+    pub const KEYS: &'static [&'static str] = &["username", "access_key_id", "region", "service", "jwt", "oauth2"];
+
+    /// Reads the value of `key` from `map` when it is one of [`KEYS`](Self::KEYS) (a wrong
+    /// value is reported at its own line); `false` for any other key, whose value is left.
+    pub fn read_key<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "username" => self.username = map.next_value()?,
+            "access_key_id" => self.access_key_id = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "service" => self.service = map.next_value()?,
+            "jwt" => self.jwt = map.next_value()?,
+            "oauth2" => self.oauth2 = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
     /// The tables that belong to one scheme, by name: a table on a profile of another scheme
     /// is refused rather than ignored.
     pub fn tables(&self) -> [(&'static str, &'static str, bool, AuthScheme); 2] {
