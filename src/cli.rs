@@ -643,8 +643,10 @@ pub struct ProfileFields {
     pub role: Box<RoleArgs>,
 }
 
-/// A flag that sets one of a profile's scheme keys.
-pub type SchemeKeyFlag<'a> = (&'static str, &'a Option<String>, fn(&mut SchemeFields) -> &mut Option<String>);
+/// A flag that sets one of a profile's scheme keys: the flag, the key, the value given, where
+/// the key is.
+pub type SchemeKeyFlag<'a> =
+    (&'static str, &'static str, &'a Option<String>, fn(&mut SchemeFields) -> &mut Option<String>);
 
 impl ProfileFields {
     /// The flags that set a scheme's plain keys (an empty value removes the key), with the key
@@ -652,10 +654,10 @@ impl ProfileFields {
     /// new key is a flag above and a line here.
     pub fn scheme_keys(&self) -> Vec<SchemeKeyFlag<'_>> {
         vec![
-            ("--username", &self.username, |f| &mut f.username),
-            ("--access-key-id", &self.access_key_id, |f| &mut f.access_key_id),
-            ("--region", &self.region, |f| &mut f.region),
-            ("--service", &self.service, |f| &mut f.service),
+            ("--username", "username", &self.username, |f| &mut f.username),
+            ("--access-key-id", "access_key_id", &self.access_key_id, |f| &mut f.access_key_id),
+            ("--region", "region", &self.region, |f| &mut f.region),
+            ("--service", "service", &self.service, |f| &mut f.service),
         ]
     }
 }

@@ -68,7 +68,7 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
     }
     apply_fields(&mut draft, f)?;
     if ask {
-        ask_scheme_fields(&mut draft)?;
+        ask_scheme_fields(&mut draft, f)?;
     }
     if !auth.has_credentials() {
         draft.store = StoreSpec::None;
@@ -93,7 +93,7 @@ fn add(cf: &ConfigFile, name: &str, f: &ProfileFields, yes: bool) -> Result<(), 
 /// `--auth none` sends no credentials and keeps no secret: the flags of a credential are
 /// refused rather than ignored.
 fn refuse_secret_flags(f: &ProfileFields) -> Result<(), Error> {
-    let scheme_keys = f.scheme_keys().into_iter().map(|(flag, value, _)| (value.is_some(), flag));
+    let scheme_keys = f.scheme_keys().into_iter().map(|(flag, _, value, _)| (value.is_some(), flag));
     let given: Vec<&str> = scheme_keys
         .chain([
             (f.iam_endpoint.is_some(), "--iam-endpoint"),
@@ -145,16 +145,21 @@ fn ask_url_and_gateway(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Err
 }
 
 /// On a terminal: the fields the scheme asks for (a user name or key id, a SigV4 scope, an
-/// OAuth2 client), unless given as flags.
-fn ask_scheme_fields(p: &mut ProfileToml) -> Result<(), Error> {
+/// OAuth2 client), unless given as flags (an empty flag leaves its field unset).
+fn ask_scheme_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
     let cx =
         FieldsContext { id_from_store: matches!(p.store, StoreSpec::Command(_)), assumes_role: p.role_arn.is_some() };
+    let given: Vec<&str> =
+        f.scheme_keys().into_iter().filter(|(_, _, value, _)| value.is_some()).map(|(_, key, _, _)| key).collect();
     for q in AuthConfig::questions(p.auth) {
-        if !(q.wanted)(&p.fields, &cx) {
+        if given.contains(&q.key) || !(q.wanted)(&p.fields, &cx) {
             continue;
         }
         let answer = prompt::text(q.label, None, q.optional, |v| {
-            if q.url { crate::request::parse_url(v).map(drop).map_err(|e| e.to_string()) } else { (q.check)(v) }
+            if q.url {
+                crate::request::parse_url(v).map_err(|e| e.to_string())?;
+            }
+            (q.check)(v)
         })?;
         (q.set)(&mut p.fields, answer);
     }
@@ -293,7 +298,7 @@ fn apply_fields(p: &mut ProfileToml, f: &ProfileFields) -> Result<(), Error> {
         }
     };
     set(&mut p.url, &f.url);
-    for (_, value, key) in f.scheme_keys() {
+    for (_, _, value, key) in f.scheme_keys() {
         set(key(&mut p.fields), value);
     }
     set(&mut p.iam_endpoint, &f.iam_endpoint);

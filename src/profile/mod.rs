@@ -84,7 +84,9 @@ impl<'de> Deserialize<'de> for ProfileKey {
         if COMMON_KEYS.contains(&key.as_str()) || SchemeFields::KEYS.contains(&key.as_str()) {
             return Ok(ProfileKey(key));
         }
-        let known: Vec<String> = COMMON_KEYS.iter().chain(SchemeFields::KEYS).map(|k| format!("`{k}`")).collect();
+        // In the order of the file's keys: the scheme's after `gateway`.
+        let (head, tail) = COMMON_KEYS.split_at(3);
+        let known: Vec<String> = head.iter().chain(SchemeFields::KEYS).chain(tail).map(|k| format!("`{k}`")).collect();
         Err(serde::de::Error::custom(format!("unknown field `{key}`, expected one of {}", known.join(", "))))
     }
 }
@@ -522,6 +524,21 @@ pub fn mask(secret: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every key the file may have is read by the profile's reader: a key listed there but not
+    /// read would be refused as unknown.
+    #[test]
+    fn every_listed_key_is_read() {
+        for key in COMMON_KEYS.iter().chain(SchemeFields::KEYS) {
+            assert_eq!(COMMON_KEYS.iter().chain(SchemeFields::KEYS).filter(|k| *k == key).count(), 1, "{key}");
+            let text = format!("auth = \"sigv4\"\n{key} = \"x\"\n");
+            if let Err(e) = toml::from_str::<ProfileToml>(&text) {
+                assert!(!e.to_string().contains("unknown field"), "{key}: {e}");
+            }
+        }
+        let e = toml::from_str::<ProfileToml>("auth = \"sigv4\"\nregoin = \"x\"\n").unwrap_err().to_string();
+        assert!(e.contains("unknown field `regoin`, expected one of `auth`, `url`, `gateway`, `username`"), "{e}");
+    }
 
     #[test]
     fn names() {

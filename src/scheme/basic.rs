@@ -40,6 +40,7 @@ pub(super) fn signer(c: &BasicCredentials) -> Result<Signer, SetupError> {
 }
 
 pub(super) const QUESTIONS: &[Question] = &[Question {
+    key: "username",
     label: "User name",
     optional: false,
     wanted: |f, _| f.username.is_none(),

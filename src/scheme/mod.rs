@@ -15,10 +15,11 @@
 //! A scheme's module says how its settings are read from and written to a profile's keys
 //! ([`SchemeFields`]), which environment variables and which stored secret make its
 //! [`Material`], how a [`Signer`] is made from the two, what `profile add` asks on a terminal
-//! ([`Question`]) and how `keys rotate` renews it ([`RotationKind`]). The rest of gwctl reaches it
-//! through [`AuthConfig`]'s methods, so a new scheme is its module, its variant here and its
-//! flag group in `cli`. Pure: the environment comes in through [`Env`], and nothing here reads
-//! a file or the network itself.
+//! ([`Question`]) and how `keys rotate` renews it ([`RotationKind`]). What every scheme has is
+//! reached through [`AuthConfig`]'s methods, so a new scheme is its module, its variants and
+//! keys here and its flags in `cli`; features only some schemes have (SigV4's scope flags, the
+//! OAuth2 `token` command, each rotation's steps, `serve`'s verifiers) still name them. Pure:
+//! the environment comes in through [`Env`], and nothing here reads a file or the network.
 
 pub mod aksk;
 pub mod basic;
@@ -317,13 +318,17 @@ pub enum SetupError {
 
 /// A field `profile add` asks for on a terminal when no flag gave it.
 pub struct Question {
+    /// The profile key the answer sets (`region`; `oauth2.client_id` in a table): a flag that
+    /// set it, even to nothing, is not asked again.
+    pub key: &'static str,
     pub label: &'static str,
     /// An empty answer is accepted (the field stays unset).
     pub optional: bool,
     /// Whether to ask (the field is not set yet, and the profile needs it).
     pub wanted: fn(&SchemeFields, &FieldsContext) -> bool,
     pub check: fn(&str) -> Result<(), String>,
-    /// The answer is an http(s) URL (checked by the prompt, with the request model's rules).
+    /// The answer must also be an http(s) URL (checked by the prompt, with the request
+    /// model's rules, before `check`).
     pub url: bool,
     pub set: fn(&mut SchemeFields, Option<String>),
 }

@@ -58,6 +58,7 @@ pub(super) fn not_a_token() -> MaterialError {
 
 pub(super) const QUESTIONS: &[Question] = &[
     Question {
+        key: "oauth2.client_id",
         label: "OAuth2 client id",
         optional: false,
         wanted: |f, _| f.oauth2.as_ref().is_none_or(|o| o.client_id.is_empty()),
@@ -66,6 +67,7 @@ pub(super) const QUESTIONS: &[Question] = &[
         set: |f, v| f.oauth2.get_or_insert_with(Default::default).client_id = v.unwrap_or_default(),
     },
     Question {
+        key: "oauth2.token_url",
         label: "Token endpoint URL",
         optional: false,
         wanted: |f, _| f.oauth2.as_ref().is_none_or(|o| o.token_url.is_none() && o.issuer.is_none()),

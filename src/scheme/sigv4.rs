@@ -97,6 +97,7 @@ pub(super) fn signer(
 
 /// The access key id, unless a `credential_process` store or a role brings it.
 pub(super) const ACCESS_KEY_ID: Question = Question {
+    key: "access_key_id",
     label: "Access key id",
     optional: false,
     wanted: |f, cx| f.access_key_id.is_none() && !cx.assumes_role && !cx.id_from_store,
@@ -108,6 +109,7 @@ pub(super) const ACCESS_KEY_ID: Question = Question {
 pub(super) const QUESTIONS: &[Question] = &[
     ACCESS_KEY_ID,
     Question {
+        key: "region",
         label: "AWS region (empty: from the URL's host or AWS_REGION)",
         optional: true,
         wanted: |f, _| f.region.is_none(),
@@ -116,6 +118,7 @@ pub(super) const QUESTIONS: &[Question] = &[
         set: |f, v| f.region = v,
     },
     Question {
+        key: "service",
         label: "AWS service: execute-api, sagemaker, bedrock, lambda … (empty: from the URL's host)",
         optional: true,
         wanted: |f, _| f.service.is_none(),
