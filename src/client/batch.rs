@@ -69,12 +69,15 @@ pub struct BatchExecutor {
     /// The last line `url` resolved, and its URL: most lines of a file share one, and parsing
     /// it again (IDNA included) was a few percent of a line's time.
     last_url: std::sync::Mutex<Option<(String, url::Url)>>,
+    /// Plain-HTTP URLs go over kept HTTP/1.1 connections ([`http::h1`]): no proxy applies.
+    direct: bool,
 }
 
 impl BatchExecutor {
     /// `client` should have `retries = 0` (the runner retries).
     pub fn new(client: Client, targets: BatchTargets, headers: Vec<(String, String)>) -> Self {
-        BatchExecutor { client, targets, headers, max_body: MAX_HELD_BODY, last_url: Default::default() }
+        let direct = client.options().net.direct_plain_http();
+        BatchExecutor { client, targets, headers, max_body: MAX_HELD_BODY, last_url: Default::default(), direct }
     }
 
     pub fn with_max_body(mut self, max: usize) -> Self {
@@ -123,28 +126,70 @@ impl BatchExecutor {
             Body::Bytes { data: req.body.clone(), from_stdin: false }
         };
         let out = self.outgoing(req, &body).map_err(|m| ExecError { kind: ExecErrorKind::Other, message: m })?;
+        if self.direct && out.url.scheme() == "http" {
+            // `None`: a redirect or a 401, which the full execute step follows or refreshes.
+            if let Some(done) = self.attempt_direct(&out).await? {
+                return Ok(done);
+            }
+        }
         let host = out.url.host_str().unwrap_or("").to_string();
         let start = Instant::now();
         let resp = self.client.execute(&out, &mut |_, _, _, _| {}).await.map_err(client_error)?;
         let ttfb = start.elapsed();
         let status = resp.status().as_u16();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .filter(|(n, _)| ExecResponse::keep_header(n.as_str()))
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
-        let is_sse = resp
-            .headers()
+        let headers = resp.headers().clone();
+        let opts = self.client.options();
+        let source = BodySource::Client { stream: Box::pin(resp.bytes_stream()), host: &host, opts };
+        let body = self.read_body(status, &headers, source).await?;
+        Ok(ExecResponse::new(status, header_pairs(&headers), body, ttfb, start.elapsed()))
+    }
+
+    /// One attempt over a kept plain-HTTP/1.1 connection ([`http::h1`]), signed as the
+    /// execute step signs. `None` when the answer is a redirect or a 401, which the full
+    /// execute step handles (following it, refreshing the credential).
+    async fn attempt_direct(&self, out: &Outgoing<'_>) -> Result<Option<ExecResponse>, ExecError> {
+        let (headers, _) = http::signed_headers(out, Some(self.client.auth())).await.map_err(http_error)?;
+        let url = &out.url;
+        let host = url.host_str().unwrap_or("");
+        let origin = format!("{host}:{}", url.port_or_known_default().unwrap_or(80));
+        let path = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        let data = match out.body {
+            Body::Bytes { data, .. } => bytes::Bytes::from(data.clone()),
+            _ => bytes::Bytes::new(),
+        };
+        let opts = self.client.options();
+        let start = Instant::now();
+        let mut ex = http::h1::send(&origin, &out.method, &path, &headers, data, opts).await.map_err(http_error)?;
+        let ttfb = start.elapsed();
+        let redirect = matches!(ex.status, 301 | 302 | 303 | 307 | 308) && ex.headers.contains_key("location");
+        if redirect || ex.status == 401 {
+            return Ok(None);
+        }
+        let (status, headers) = (ex.status, std::mem::take(&mut ex.headers));
+        let idle = opts.idle_timeout;
+        let body = self.read_body(status, &headers, BodySource::Direct { ex: &mut ex, idle }).await?;
+        Ok(Some(ExecResponse::new(status, header_pairs(&headers), body, ttfb, start.elapsed())))
+    }
+
+    /// Reads an answer's body through `next`: a stream (SSE) collected into one body, anything
+    /// else bounded by `max_body`.
+    async fn read_body(
+        &self,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        mut body: BodySource<'_>,
+    ) -> Result<Vec<u8>, ExecError> {
+        let is_sse = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"));
-        let opts = self.client.options();
-        let mut stream = resp.bytes_stream();
-        let body = if is_sse && status < 300 {
+        if is_sse && status < 300 {
             let mut parser = SseParser::default();
             let mut collector = StreamCollector::new(self.max_body);
-            while let Some(chunk) = http::next_chunk(&mut stream, &host, opts).await.map_err(http_error)? {
+            while let Some(chunk) = body.next().await.map_err(http_error)? {
                 for ev in parser.push(&chunk) {
                     collector.push(&ev.data).map_err(stream_error)?;
                 }
@@ -153,23 +198,50 @@ impl BatchExecutor {
                 }
             }
             parser.finish().map_err(stream_error)?;
-            collector.finish()
-        } else {
-            let mut out = Vec::new();
-            while let Some(chunk) = http::next_chunk(&mut stream, &host, opts).await.map_err(http_error)? {
-                if out.len() + chunk.len() > self.max_body {
-                    return Err(ExecError {
-                        kind: ExecErrorKind::Other,
-                        message: format!("the answer is larger than {} bytes: not kept", self.max_body),
-                    });
-                }
-                out.extend_from_slice(&chunk);
+            return Ok(collector.finish());
+        }
+        let mut out = Vec::new();
+        while let Some(chunk) = body.next().await.map_err(http_error)? {
+            if out.len() + chunk.len() > self.max_body {
+                return Err(ExecError {
+                    kind: ExecErrorKind::Other,
+                    message: format!("the answer is larger than {} bytes: not kept", self.max_body),
+                });
             }
-            out
-        };
-        let total = start.elapsed();
-        Ok(ExecResponse::new(status, headers.iter().map(|(n, v)| (n.as_str(), v.as_str())), body, ttfb, total))
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
     }
+}
+
+/// Where an answer's body comes from: the execute step's response, or a kept connection.
+enum BodySource<'a> {
+    Client {
+        stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+        host: &'a str,
+        opts: &'a crate::http::HttpOptions,
+    },
+    Direct {
+        ex: &'a mut http::h1::Exchange,
+        idle: std::time::Duration,
+    },
+}
+
+impl BodySource<'_> {
+    async fn next(&mut self) -> Result<Option<bytes::Bytes>, HttpError> {
+        match self {
+            BodySource::Client { stream, host, opts } => http::next_chunk(stream, host, opts).await,
+            BodySource::Direct { ex, idle } => ex.next_chunk(*idle).await,
+        }
+    }
+}
+
+/// The headers the runner reads, as pairs.
+fn header_pairs(headers: &reqwest::header::HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers
+        .iter()
+        .filter(|(n, _)| ExecResponse::keep_header(n.as_str()))
+        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
 }
 
 impl Executor for BatchExecutor {
@@ -215,6 +287,72 @@ fn single_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A redirect on the kept-connection path goes to the full execute step, which follows it;
+    /// a plain answer is read over the kept connection.
+    #[tokio::test]
+    async fn direct_answers_and_redirects() {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for s in l.incoming() {
+                let Ok(s) = s else { return };
+                std::thread::spawn(move || {
+                    let mut r = BufReader::new(s.try_clone().unwrap());
+                    let mut w = s;
+                    loop {
+                        let mut first = String::new();
+                        if r.read_line(&mut first).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let mut len = 0;
+                        loop {
+                            let mut h = String::new();
+                            r.read_line(&mut h).unwrap();
+                            if h == "\r\n" {
+                                break;
+                            }
+                            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                                len = v.trim().parse().unwrap();
+                            }
+                        }
+                        let mut body = vec![0; len];
+                        r.read_exact(&mut body).unwrap();
+                        let answer: &[u8] = if first.starts_with("POST /old ") {
+                            b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n"
+                        } else {
+                            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+                        };
+                        w.write_all(answer).unwrap();
+                    }
+                });
+            }
+        });
+        let auth = crate::auth::Auth::new(
+            crate::auth::AuthSettings::new(crate::scheme::AuthConfig::None),
+            std::sync::Arc::new(crate::credentials::NoCredentials::new()),
+        );
+        let net = crate::net::NetSettings { noproxy: Some("*".into()), ..Default::default() };
+        let opts = crate::http::HttpOptions { retries: 0, net, ..Default::default() };
+        let client = Client::new(auth, opts).unwrap();
+        let base = url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
+        let exec = BatchExecutor::new(client, BatchTargets { base: Some(base), default: None }, Vec::new());
+        assert!(exec.direct);
+        let line = |url: &str| BatchRequest {
+            line_no: 1,
+            custom_id: "a".into(),
+            method: "POST".into(),
+            url: Some(url.into()),
+            body: b"{}".to_vec(),
+            stream: false,
+            est_tokens: 1,
+        };
+        for url in ["/new", "/old", "/new"] {
+            let r = exec.attempt(&line(url)).await.unwrap();
+            assert_eq!((r.status, r.body.as_slice()), (200, &b"{\"a\":1}"[..]), "{url}");
+        }
+    }
 
     #[test]
     fn targets() {

@@ -11,6 +11,8 @@ use crate::net::NetSettings;
 use crate::request::{Body, RequestError};
 use crate::signing::{Request, SigningError, SigningTime};
 
+pub mod h1;
+
 /// How requests are sent.
 #[derive(Clone, Debug)]
 pub struct HttpOptions {
@@ -272,6 +274,24 @@ pub async fn send(
     })
 }
 
+/// The headers of one attempt: the request's own, signed afresh (a new date, a new token)
+/// when `auth` is given, with the `Host` the signer added (if any) said apart.
+pub async fn signed_headers(
+    out: &Outgoing<'_>,
+    auth: Option<&Auth>,
+) -> Result<(Vec<(String, String)>, Option<String>), HttpError> {
+    let mut req = Request::from_url(&out.method, &out.url)?;
+    req.headers = out.headers.clone();
+    Ok(match auth {
+        Some(auth) => {
+            let signer = auth.signer(&req.authority).await?;
+            let signed = signer.sign(&req, &out.body.payload(), SigningTime::now())?;
+            signed.merge_into(&req.headers)
+        }
+        None => (req.headers, None),
+    })
+}
+
 /// One request (with retries): signed when `auth` is given, else sent with the given headers
 /// only.
 async fn send_once(
@@ -285,16 +305,7 @@ async fn send_once(
     let mut attempt = 0u32;
     let mut refreshed = false;
     loop {
-        let mut req = Request::from_url(&out.method, &out.url)?;
-        req.headers = out.headers.clone();
-        let (headers, auto_host) = match auth {
-            Some(auth) => {
-                let signer = auth.signer(&req.authority).await?;
-                let signed = signer.sign(&req, &out.body.payload(), SigningTime::now())?;
-                signed.merge_into(&req.headers)
-            }
-            None => (req.headers.clone(), None),
-        };
+        let (headers, auto_host) = signed_headers(out, auth).await?;
         on_request(attempt, &out.method, out.url.as_str(), &headers);
 
         let method = reqwest::Method::from_bytes(out.method.as_bytes())
