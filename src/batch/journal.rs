@@ -300,6 +300,12 @@ impl Record<'_> {
     /// The line, with its newline.
     pub fn to_line(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
+        self.write_line(&mut out);
+        out
+    }
+
+    /// Appends the line (with its newline) to `out`.
+    pub fn write_line(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(br#"{"id":"batch_req_"#);
         out.extend_from_slice(format!("{:032x}", fastrand::u128(..)).as_bytes());
         out.extend_from_slice(br#"","custom_id":"#);
@@ -313,17 +319,17 @@ impl Record<'_> {
                     None => out.extend_from_slice(b"null"),
                 }
                 out.extend_from_slice(br#","body":"#);
-                push_body(&mut out, body);
+                push_body(out, body);
                 out.extend_from_slice(b"},\"error\":");
                 match error {
                     None => out.extend_from_slice(b"null"),
-                    Some((code, message)) => push_error(&mut out, code, message),
+                    Some((code, message)) => push_error(out, code, message),
                 }
             }
             Record::Failure { custom_id, code, message } => {
                 out.extend_from_slice(&js(custom_id));
                 out.extend_from_slice(br#","response":null,"error":"#);
-                push_error(&mut out, code, message);
+                push_error(out, code, message);
             }
             Record::Invalid { key, code, message } => {
                 match key {
@@ -331,11 +337,10 @@ impl Record<'_> {
                     Key::Line(n) => out.extend_from_slice(format!(r#"null,"line":{n}"#).as_bytes()),
                 }
                 out.extend_from_slice(br#","response":null,"error":"#);
-                push_error(&mut out, code, message);
+                push_error(out, code, message);
             }
         }
         out.extend_from_slice(b"}\n");
-        out
     }
 }
 
@@ -386,21 +391,18 @@ impl Sink {
         }
     }
 
-    /// One `write` call for the whole line.
-    fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
-        let n = match self {
-            Sink::File { file, .. } => file.write(line)?,
+    /// One `write` call for whole lines.
+    fn write_lines(&mut self, line: &[u8]) -> io::Result<()> {
+        match self {
+            // A short write (a full disk) continues where it stopped, so only a crash between
+            // the two can leave a torn last line, which a resumed run cuts away.
+            Sink::File { file, .. } => file.write_all(line),
             Sink::Stdout => {
                 let mut out = io::stdout().lock();
                 out.write_all(line)?;
-                out.flush()?;
-                line.len()
+                out.flush()
             }
-        };
-        if n != line.len() {
-            return Err(io::Error::new(io::ErrorKind::WriteZero, format!("short write ({n} of {} bytes)", line.len())));
         }
-        Ok(())
     }
 
     fn sync(&mut self) -> io::Result<()> {
@@ -416,9 +418,14 @@ fn open_append(p: &Path) -> Result<File, BatchError> {
 }
 
 /// Appends result lines to the output (and errors) file.
+/// Queued lines are written once this many bytes wait.
+pub const FLUSH_AT: usize = 64 << 10;
+
 pub struct JournalWriter {
     out: Sink,
     err: Option<Sink>,
+    /// Whole lines not yet written, per sink (output, errors).
+    pending: [Vec<u8>; 2],
     fsync_every: Option<Duration>,
     last_sync: Instant,
     dirty: bool,
@@ -434,18 +441,43 @@ impl JournalWriter {
             }
             _ => None,
         };
-        Ok(JournalWriter { out, err, fsync_every: opts.fsync_every, last_sync: Instant::now(), dirty: false })
+        Ok(JournalWriter {
+            out,
+            err,
+            pending: [Vec::new(), Vec::new()],
+            fsync_every: opts.fsync_every,
+            last_sync: Instant::now(),
+            dirty: false,
+        })
     }
 
+    /// Queues the record's line; lines are written, whole, by [`flush`](Self::flush) (or
+    /// once [`FLUSH_AT`] bytes wait). The runner flushes whenever it has nothing ready, so a
+    /// line waits for the lines that finish with it, not longer; a crash loses only lines not
+    /// yet written, which a resumed run sends again.
     pub fn write(&mut self, rec: &Record<'_>) -> Result<(), BatchError> {
-        let line = rec.to_line();
-        let sink = match (&mut self.err, rec.is_error()) {
-            (Some(e), true) => e,
-            _ => &mut self.out,
-        };
-        sink.write_line(&line).map_err(|source| BatchError::Write { path: sink.name(), source })?;
-        self.dirty = true;
+        let to_err = self.err.is_some() && rec.is_error();
+        rec.write_line(&mut self.pending[usize::from(to_err)]);
+        if self.pending[usize::from(to_err)].len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the queued lines: one `write` call per file.
+    pub fn flush(&mut self) -> Result<(), BatchError> {
+        for (i, sink) in std::iter::once(&mut self.out).chain(self.err.as_mut()).enumerate() {
+            let pending = &mut self.pending[i];
+            if pending.is_empty() {
+                continue;
+            }
+            let res = sink.write_lines(pending);
+            pending.clear();
+            res.map_err(|source| BatchError::Write { path: sink.name(), source })?;
+            self.dirty = true;
+        }
         if let Some(every) = self.fsync_every
+            && self.dirty
             && self.last_sync.elapsed() >= every
         {
             self.sync()?;
@@ -454,6 +486,9 @@ impl JournalWriter {
     }
 
     pub fn sync(&mut self) -> Result<(), BatchError> {
+        if self.pending.iter().any(|p| !p.is_empty()) {
+            return self.flush().and_then(|()| self.sync());
+        }
         if self.dirty {
             for s in std::iter::once(&mut self.out).chain(self.err.as_mut()) {
                 s.sync().map_err(|source| BatchError::Write { path: s.name(), source })?;

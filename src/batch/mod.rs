@@ -11,15 +11,17 @@
 //!   duplicate ids) and the lines still to send are listed, all in bounded memory.
 //! - [`runner`]: the concurrent loop over an [`Executor`] (one signed HTTP attempt; the
 //!   command glue implements it), with retries, `Retry-After`, `--rpm`/`--tpm`, AIMD on
-//!   concurrency, `--shard`, `--limit` and cancellation.
+//!   concurrency, `--shard`, `--limit` and cancellation; its window spread over lanes (one
+//!   thread and single-threaded runtime each) sharing the plan reader, budgets and journal.
 //! - [`stream`]: a streamed (SSE) answer collected into one body, for the executor.
 //! - [`stats`]: counts by class, latency and TTFB percentiles, tokens; the summary (text and
 //!   JSON) and the progress hook.
 //!
 //! # Exactly once
-//! Every result is one line written with one `write` call on a file opened with `O_APPEND`; a
-//! crash can only leave a torn *last* line, which the next run detects (no final newline, or
-//! a last line that is not JSON) and truncates away. Lines are written only once final, so an
+//! Results are whole lines, queued and written together (whenever the runner has nothing
+//! ready, or once 64 KiB wait) on a file opened with `O_APPEND`; a crash can only leave a torn
+//! *last* line, which the next run detects (no final newline, or a last line that is not JSON)
+//! and truncates away, and loses only lines not yet written, which the next run sends again. Lines are written only once final, so an
 //! id is in the journal at most once; a resumed run skips every id found there, except ids whose
 //! record is a retryable failure (network, timeout, 429, 5xx after the last attempt): those
 //! records are removed from the journal (a rewrite to a temporary file, then `rename`) before

@@ -14,7 +14,12 @@
 //! - Cancellation: once `cancel` fires, no new line starts, lines waiting for a retry or a
 //!   budget stop at once, and lines on the wire get `cancel_grace` to finish; what finished is
 //!   written, the rest is left for a resumed run.
+//! - Lanes ([`RunConfig::lanes`]): the window is split over threads, each running its share on
+//!   a single-threaded runtime of its own (the first on the caller's), so a line never crosses
+//!   threads; they share the plan reader, the budgets, the statistics and the journal. A lane
+//!   that fails stops the others, and the run returns its error.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -49,6 +54,9 @@ pub struct RunConfig {
     pub aimd: bool,
     /// How often the progress hook is called while nothing finishes.
     pub progress_every: Duration,
+    /// Threads the window is spread over, each with its own runtime and connections (at most
+    /// `concurrency`). Default 1: the caller's runtime only.
+    pub lanes: usize,
 }
 
 impl Default for RunConfig {
@@ -64,6 +72,7 @@ impl Default for RunConfig {
             cancel_grace: Duration::from_secs(30),
             aimd: true,
             progress_every: Duration::from_millis(500),
+            lanes: 1,
         }
     }
 }
@@ -136,108 +145,88 @@ pub async fn run<E: Executor>(
     }
     let started = Instant::now();
     plan.compact_journal(journal)?;
-    let mut writer = JournalWriter::open(journal)?;
+    let writer = JournalWriter::open(journal)?;
     let total = plan.counts.to_send + plan.counts.to_record;
     progress.start(total);
 
-    let window_cap = cfg.concurrency;
-    // The plan is read in this task: small reads from the page cache, a line at a time, only
-    // when the window has room (so the read-ahead is one line).
-    let mut reader = plan.reader()?;
-    let shared = Arc::new(Mutex::new(Shared {
-        rpm: cfg.rpm.map(|r| Gcra::per_minute(r, 1)),
-        tpm: cfg.tpm.map(|t| Gcra::per_minute(t, t)),
-        aimd: Aimd::new(window_cap),
-        use_aimd: cfg.aimd,
-        paused_until: None,
-        stats: Stats::default(),
-    }));
-    let mut set: JoinSet<LineDone> = JoinSet::new();
-    let mut input_done = false;
-    let mut cancelled = false;
-    let mut deadline: Option<Instant> = None;
-    let mut done = 0u64;
-    let mut not_done = 0u64;
-    let mut tick = tokio::time::interval(cfg.progress_every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let snap = |shared: &Mutex<Shared>, done: u64, in_flight: usize| {
-        let s = lock(shared);
-        ProgressSnapshot {
-            done,
-            total,
-            ok: s.stats.ok,
-            failed: s.stats.failed_total(),
-            retries: s.stats.retries,
-            in_flight: in_flight as u64,
-            window: s.aimd.window() as u64,
-            tokens: s.stats.prompt_tokens + s.stats.completion_tokens,
-            elapsed: started.elapsed(),
-        }
-    };
-
-    loop {
-        let window = if cfg.aimd { lock(&shared).aimd.window() } else { window_cap };
-        while !input_done && !cancelled && !cancel.is_cancelled() && set.len() < window {
-            match reader.next() {
-                None => input_done = true,
-                Some(Err(e)) => {
-                    set.abort_all();
-                    return Err(e);
-                }
-                Some(Ok(Work::Record { key, code, message, .. })) => {
-                    let rec = Record::Invalid { key: &key, code, message: &message };
-                    if let Err(e) = writer.write(&rec) {
-                        set.abort_all();
-                        return Err(e);
-                    }
-                    lock(&shared).stats.fail(code);
-                    done += 1;
-                    progress.update(&snap(&shared, done, set.len()));
-                }
-                Some(Ok(Work::Send(req))) => {
-                    let (exec, shared, cfg, cancel) = (exec.clone(), shared.clone(), cfg.clone(), cancel.clone());
-                    set.spawn(async move { line_task(&*exec, &shared, req, &cfg, &cancel).await });
-                }
+    // The plan is read by the lanes in turn: small reads from the page cache, a line at a time,
+    // only when a window has room (so the read-ahead is one line per lane).
+    let lanes = cfg.lanes.clamp(1, cfg.concurrency);
+    let ctx = Arc::new(Lanes {
+        shared: Mutex::new(Shared {
+            rpm: cfg.rpm.map(|r| Gcra::per_minute(r, 1)),
+            tpm: cfg.tpm.map(|t| Gcra::per_minute(t, t)),
+            aimd: Aimd::new(cfg.concurrency),
+            use_aimd: cfg.aimd,
+            paused_until: None,
+            stats: Stats::default(),
+        }),
+        reader: Mutex::new(plan.reader()?),
+        writer: Mutex::new(writer),
+        lanes,
+        total,
+        started,
+        done: AtomicU64::new(0),
+        in_flight: AtomicU64::new(0),
+        stop: cancel.child_token(),
+    });
+    // Lanes 1.. each on a thread of its own with a single-threaded runtime (no line ever
+    // crosses threads); lane 0 here, with the progress hook.
+    let mut others = Vec::new();
+    for idx in 1..lanes {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (exec, ctx2, cfg2, cancel2) = (exec.clone(), ctx.clone(), cfg.clone(), cancel.clone());
+        let spawned = std::thread::Builder::new().name(format!("gwctl-batch-{idx}")).spawn(move || {
+            let r = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt.block_on(lane(idx, exec, ctx2.clone(), &cfg2, cancel2, None)),
+                Err(e) => Err(BatchError::io("the async runtime", e)),
+            };
+            if r.is_err() {
+                ctx2.stop.cancel();
             }
-        }
-        if (input_done || cancelled) && set.is_empty() {
-            break;
-        }
-        tokio::select! {
-            biased;
-            _ = cancel.cancelled(), if !cancelled => {
-                cancelled = true;
-                deadline = Some(Instant::now() + cfg.cancel_grace);
-            }
-            _ = async { tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)).await }, if deadline.is_some() => {
-                not_done += set.len() as u64;
-                set.abort_all();
-                while set.join_next().await.is_some() {}
-                break;
-            }
-            Some(joined) = set.join_next(), if !set.is_empty() => {
-                let Ok(line) = joined else { not_done += 1; continue };
-                match record_result(&shared, &line, &mut writer) {
-                    Ok(true) => done += 1,
-                    Ok(false) => not_done += 1,
-                    Err(e) => {
-                        set.abort_all();
-                        return Err(e);
-                    }
-                }
-                progress.update(&snap(&shared, done, set.len()));
-            }
-            _ = tick.tick() => progress.update(&snap(&shared, done, set.len())),
+            let _ = tx.send(r);
+        });
+        match spawned {
+            Ok(_) => others.push(rx),
+            // A thread that cannot start: its share of the window stays unused.
+            Err(e) => crate::log::verbose(format_args!("batch: lane {idx} not started: {e}")),
         }
     }
-    writer.sync()?;
+    let mine = lane(0, exec, ctx.clone(), cfg, cancel.clone(), Some(progress)).await;
+    if mine.is_err() {
+        ctx.stop.cancel();
+    }
+    let mut ends = vec![mine];
+    for rx in others {
+        ends.push(rx.await.unwrap_or_else(|_| Err(BatchError::Usage("a batch lane stopped".into()))));
+    }
+    let mut not_done = 0u64;
+    let mut cancelled = false;
+    let mut first_err = None;
+    for end in ends {
+        match end {
+            Ok(e) => {
+                not_done += e.not_done;
+                cancelled |= e.cancelled;
+            }
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_err {
+        let _ = lock_writer(&ctx).flush();
+        return Err(e);
+    }
+    lock_writer(&ctx).sync()?;
+    let done = ctx.done.load(Ordering::Relaxed);
     if cancelled {
         // Lines never read from the plan.
         not_done = total.saturating_sub(done);
     }
-    let last = snap(&shared, done, 0);
+    let last = ProgressSnapshot { in_flight: 0, ..ctx.snapshot() };
     progress.finish(&last);
-    let s = lock(&shared);
+    let s = lock(&ctx.shared);
     let mut summary = Summary::build(&s.stats, &plan.counts, started.elapsed());
     summary.input = plan.input_name.clone();
     summary.output = match &journal.output {
@@ -272,6 +261,161 @@ pub async fn run<E: Executor>(
         ));
     }
     Ok(RunResult { outcome, summary })
+}
+
+/// What the lanes share: the plan reader, the journal, the budgets and counts.
+struct Lanes {
+    shared: Mutex<Shared>,
+    reader: Mutex<super::plan::PlanReader>,
+    writer: Mutex<JournalWriter>,
+    lanes: usize,
+    total: u64,
+    started: Instant,
+    /// Lines final and written (or queued to be).
+    done: AtomicU64,
+    in_flight: AtomicU64,
+    /// Cancelled when a lane fails: the others stop too.
+    stop: CancellationToken,
+}
+
+impl Lanes {
+    fn snapshot(&self) -> ProgressSnapshot {
+        let s = lock(&self.shared);
+        ProgressSnapshot {
+            done: self.done.load(Ordering::Relaxed),
+            total: self.total,
+            ok: s.stats.ok,
+            failed: s.stats.failed_total(),
+            retries: s.stats.retries,
+            in_flight: self.in_flight.load(Ordering::Relaxed),
+            window: s.aimd.window() as u64,
+            tokens: s.stats.prompt_tokens + s.stats.completion_tokens,
+            elapsed: self.started.elapsed(),
+        }
+    }
+
+    /// This lane's part of the window: the window split evenly, the first lanes taking the
+    /// remainder.
+    fn share(&self, window: usize, idx: usize) -> usize {
+        window / self.lanes + usize::from(idx < window % self.lanes)
+    }
+}
+
+fn lock_writer(ctx: &Lanes) -> MutexGuard<'_, JournalWriter> {
+    ctx.writer.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// How a lane ended.
+struct LaneEnd {
+    /// Lines it had on the wire when the grace after cancellation ran out (not written).
+    not_done: u64,
+    cancelled: bool,
+}
+
+/// One lane: a window of concurrent lines on the current (single-threaded) runtime. Lines
+/// come from the shared plan reader; finished lines are queued on the shared journal, which
+/// is written whenever the lane has nothing ready.
+async fn lane<E: Executor>(
+    idx: usize,
+    exec: Arc<E>,
+    ctx: Arc<Lanes>,
+    cfg: &RunConfig,
+    cancel: CancellationToken,
+    mut progress: Option<&mut dyn Progress>,
+) -> Result<LaneEnd, BatchError> {
+    let mut set: JoinSet<LineDone> = JoinSet::new();
+    let mut input_done = false;
+    let mut cancelled = false;
+    let mut deadline: Option<Instant> = None;
+    let mut not_done = 0u64;
+    let mut tick = tokio::time::interval(cfg.progress_every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let fail = |set: &mut JoinSet<LineDone>, e: BatchError| {
+        set.abort_all();
+        ctx.stop.cancel();
+        Err(e)
+    };
+    let report = |progress: &mut Option<&mut dyn Progress>| {
+        if let Some(p) = progress.as_mut() {
+            p.update(&ctx.snapshot());
+        }
+    };
+
+    loop {
+        if ctx.stop.is_cancelled() && !cancel.is_cancelled() {
+            // Another lane failed: its error ends the run.
+            not_done += set.len() as u64;
+            set.abort_all();
+            return Ok(LaneEnd { not_done, cancelled });
+        }
+        let window =
+            if cfg.aimd { ctx.share(lock(&ctx.shared).aimd.window(), idx) } else { ctx.share(cfg.concurrency, idx) };
+        while !input_done && !cancelled && !cancel.is_cancelled() && set.len() < window {
+            let next = ctx.reader.lock().unwrap_or_else(|p| p.into_inner()).next();
+            match next {
+                None => input_done = true,
+                Some(Err(e)) => return fail(&mut set, e),
+                Some(Ok(Work::Record { key, code, message, .. })) => {
+                    let rec = Record::Invalid { key: &key, code, message: &message };
+                    if let Err(e) = lock_writer(&ctx).write(&rec) {
+                        return fail(&mut set, e);
+                    }
+                    lock(&ctx.shared).stats.fail(code);
+                    ctx.done.fetch_add(1, Ordering::Relaxed);
+                    report(&mut progress);
+                }
+                Some(Ok(Work::Send(req))) => {
+                    let (exec, cfg, cancel) = (exec.clone(), cfg.clone(), cancel.clone());
+                    let lanes = ctx.clone();
+                    ctx.in_flight.fetch_add(1, Ordering::Relaxed);
+                    set.spawn(async move { line_task(&*exec, &lanes.shared, req, &cfg, &cancel).await });
+                }
+            }
+        }
+        // Nothing more to start: what finished is written now, in one go.
+        if let Err(e) = lock_writer(&ctx).flush() {
+            return fail(&mut set, e);
+        }
+        if (input_done || cancelled) && set.is_empty() {
+            break;
+        }
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled(), if !cancelled => {
+                cancelled = true;
+                deadline = Some(Instant::now() + cfg.cancel_grace);
+            }
+            _ = ctx.stop.cancelled(), if !cancel.is_cancelled() => {}
+            _ = async { tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)).await }, if deadline.is_some() => {
+                not_done += set.len() as u64;
+                ctx.in_flight.fetch_sub(set.len() as u64, Ordering::Relaxed);
+                set.abort_all();
+                while set.join_next().await.is_some() {}
+                break;
+            }
+            Some(joined) = set.join_next(), if !set.is_empty() => {
+                // This one and any others already finished.
+                let mut next = Some(joined);
+                while let Some(joined) = next {
+                    ctx.in_flight.fetch_sub(1, Ordering::Relaxed);
+                    match joined {
+                        Err(_) => not_done += 1,
+                        Ok(line) => match record_result(&ctx.shared, &line, &mut lock_writer(&ctx)) {
+                            Ok(true) => {
+                                ctx.done.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Ok(false) => not_done += 1,
+                            Err(e) => return fail(&mut set, e),
+                        },
+                    }
+                    report(&mut progress);
+                    next = set.try_join_next();
+                }
+            }
+            _ = tick.tick() => report(&mut progress),
+        }
+    }
+    Ok(LaneEnd { not_done, cancelled })
 }
 
 /// Writes a finished line; `false` when it was abandoned (not written).

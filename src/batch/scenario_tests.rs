@@ -660,3 +660,61 @@ async fn multi_thread_runtime_writes_each_id_once() {
         assert!(r["error"].is_null());
     }
 }
+
+/// Lanes: the window spread over threads, each with its own runtime. Every id once, the
+/// window held across lanes, retries and failures counted once, every lane used.
+#[test]
+fn lanes_share_one_window_and_one_journal() {
+    let e = env(lines(3000), false);
+    let threads = Arc::new(Mutex::new(std::collections::HashSet::new()));
+    let seen = threads.clone();
+    let mock = Mock::new(Duration::from_millis(1), move |r, attempt, _| {
+        seen.lock().unwrap().insert(std::thread::current().id());
+        match r.line_no % 100 {
+            // A 503 on the first attempt: retried, then fine.
+            7 if attempt == 1 => status(503, &[]),
+            // Final 4xx.
+            13 => status(404, &[]),
+            _ => ok(r),
+        }
+    });
+    let cfg = RunConfig {
+        concurrency: 24,
+        lanes: 3,
+        backoff_base: Duration::from_millis(1),
+        backoff_max: Duration::from_millis(2),
+        ..Default::default()
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let res = rt
+        .block_on(run(mock.clone(), e.plan().unwrap(), &e.journal, &cfg, CancellationToken::new(), &mut NoProgress))
+        .unwrap();
+    assert_eq!(res.outcome, BatchOutcome::SomeFailed);
+    assert_eq!((res.summary.ok, res.summary.failed, res.summary.retries), (2970, 30, 30));
+    assert_exactly_once(&e, 3000);
+    assert!(mock.max_in_flight.load(Ordering::SeqCst) <= 24, "{}", mock.max_in_flight.load(Ordering::SeqCst));
+    assert_eq!(threads.lock().unwrap().len(), 3, "every lane sent lines");
+}
+
+/// Cancelling stops every lane; what finished is written once, the rest is left for a resume.
+#[test]
+fn lanes_stop_together_on_cancel() {
+    let e = env(lines(5000), false);
+    let mock = Mock::new(Duration::from_millis(5), |r, _, _| ok(r));
+    let cfg = RunConfig { concurrency: 16, lanes: 2, cancel_grace: Duration::from_secs(5), ..Default::default() };
+    let cancel = CancellationToken::new();
+    let c = cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        c.cancel();
+    });
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let res = rt.block_on(run(mock.clone(), e.plan().unwrap(), &e.journal, &cfg, cancel, &mut NoProgress)).unwrap();
+    assert_eq!(res.outcome, BatchOutcome::Interrupted);
+    let counts = e.id_counts();
+    assert!(counts.values().all(|&n| n == 1), "an id written twice");
+    let written = counts.len() as u64;
+    assert!(written > 0 && written < 5000, "{written}");
+    assert_eq!(res.summary.ok, written);
+    assert_eq!(written + res.summary.not_done, 5000);
+}

@@ -25,6 +25,9 @@ use crate::request::{self, Body};
 /// Requests printed by `--dry-run`.
 const DRY_RUN_SHOWN: usize = 3;
 
+/// Threads a batch spreads its window over, at most (one per core up to this).
+const MAX_LANES: usize = 8;
+
 pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
     let resolved = resolve::resolve(cf, a.credentials.profile.as_deref(), a.credentials.auth)?;
     let base = match a.url.as_deref().or(resolved.url()) {
@@ -83,11 +86,11 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
     let client = Client::new(resolved.auth(settings), http)?;
     let host = default.as_ref().or(base.as_ref()).and_then(|u| u.host_str()).unwrap_or("localhost").to_string();
     let exec = BatchExecutor::new(client, BatchTargets { base, default }, headers);
-    // One runtime for the whole run, the credential check included: a token provider's pooled
-    // connection belongs to the runtime that opened it. One thread: a line is a few tens of
-    // microseconds of work between waits, and handing finished lines from worker threads to
-    // the journal writer cost more than it gained (the same requests/s on 2 cores for about
-    // 40% less CPU time; BENCHMARKS §6).
+    // This runtime runs the credential check and the run's first lane; a token provider's
+    // pooled connection belongs to the runtime that opened it, and this one is driven until
+    // the run ends. The other lanes (one per core, see below) each have a single-threaded
+    // runtime of their own: no line crosses threads (handing finished lines from tokio's
+    // worker threads to one journal writer cost more than it gained; BENCHMARKS §6).
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -115,6 +118,7 @@ pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
         rpm: a.rpm,
         tpm: a.tpm,
         aimd: !a.no_aimd,
+        lanes: std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_LANES),
         ..RunConfig::default()
     };
     let cancel = CancellationToken::new();
