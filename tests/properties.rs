@@ -603,3 +603,144 @@ fn sanitized_lines_are_one_line_without_control_characters() {
         assert!(out.len() <= s.len() * 3 + 16, "bounded output");
     });
 }
+
+/// A random JSON value: objects (with repeated keys now and then), arrays, strings with
+/// escapes and non-ASCII, numbers of every kind.
+fn json_value(rng: &mut Rng, depth: usize) -> String {
+    const TEXT: &[&str] = &["a", "é", "😀", "\\n", "\\\"", "\\u00e9", "\\ud83d\\ude00", " ", "\\\\", "/", "\\t"];
+    match if depth == 0 { rng.below(5) } else { rng.below(7) } {
+        0 => format!("\"{}\"", rng.text(TEXT, 6)),
+        1 => rng
+            .pick(&["0", "-1", "7", "18446744073709551615", "-9223372036854775808", "2.5", "1e2", "-0.0", "3.14159e-7"])
+            .to_string(),
+        2 => rng.pick(&["true", "false", "null"]).to_string(),
+        3 => format!("\"{}\"", rng.text(TEXT, 2)),
+        4 => rng.pick(&["1", "\"x\""]).to_string(),
+        5 => {
+            let n = rng.below(4);
+            let items: Vec<String> = (0..n).map(|_| json_value(rng, depth - 1)).collect();
+            format!("[{}]", items.join(if rng.chance(3) { " , " } else { "," }))
+        }
+        _ => json_object(rng, depth - 1),
+    }
+}
+
+fn json_object(rng: &mut Rng, depth: usize) -> String {
+    const KEYS: &[&str] = &[
+        "model",
+        "stream",
+        "max_tokens",
+        "max_completion_tokens",
+        "max_output_tokens",
+        "messages",
+        "k",
+        "é",
+        "a\\\"b",
+    ];
+    let n = rng.below(5);
+    let items: Vec<String> = (0..n).map(|_| format!("\"{}\":{}", rng.pick(KEYS), json_value(rng, depth))).collect();
+    format!("{{{}}}", items.join(","))
+}
+
+/// The batch runner's fast line path (no `Value` built) gives the request the full path gives,
+/// byte for byte, whenever it takes a line; and neither panics on any bytes.
+#[test]
+fn batch_fast_line_path_matches_the_full_path() {
+    use gwctl::batch::input::{InputOptions, fast_request, parse_line};
+    let opts = InputOptions { has_default_target: true, ..Default::default() };
+    let (mut taken, mut compared, mut runs) = (0, 0, 0);
+    property("batch_fast_line_path", 41, |rng| {
+        runs += 1;
+        let body = json_object(rng, 3);
+        let line = match rng.below(3) {
+            0 => format!(r#"{{"custom_id":"id","url":"/v1/x","body":{body}}}"#),
+            1 => format!(r#"{{"body":{body}, "method":"post"}}"#),
+            _ => format!(r#"{{ "custom_id" : "z" , "body" : {body} }}"#),
+        };
+        let line = if rng.chance(10) { rng.mutate(line.as_bytes()) } else { line.into_bytes() };
+        let fast = fast_request(&line, 3, &opts);
+        let full = parse_line(&line, 3, &opts).map(|p| p.into_request(3, &opts));
+        if let Some(f) = fast {
+            let full = full.unwrap_or_else(|e| {
+                panic!("fast took a line the full path refuses ({}): {}", e.message, String::from_utf8_lossy(&line))
+            });
+            // Duplicate keys: the full path keeps the last value, the fast path sends them as
+            // written; otherwise the two agree exactly.
+            taken += 1;
+            if !has_duplicate_keys(&f.body) {
+                compared += 1;
+                assert_eq!(String::from_utf8_lossy(&f.body), String::from_utf8_lossy(&full.body));
+                assert_eq!(
+                    (f.stream, f.est_tokens),
+                    (full.stream, full.est_tokens),
+                    "{}",
+                    String::from_utf8_lossy(&line)
+                );
+            }
+            assert_eq!((&f.custom_id, &f.method, &f.url), (&full.custom_id, &full.method, &full.url));
+        }
+    });
+    assert!(taken * 2 > runs && compared * 3 > runs, "{taken} taken, {compared} compared of {runs}");
+}
+
+/// Whether any object in this JSON repeats a key.
+fn has_duplicate_keys(json: &[u8]) -> bool {
+    fn walk(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(o) => o.len() + o.values().map(walk).sum::<usize>(),
+            serde_json::Value::Array(a) => a.iter().map(walk).sum(),
+            _ => 0,
+        }
+    }
+    // Counting keys as written (a tokenizer-free way: how many `":` a re-serialization loses).
+    let v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    let as_written = {
+        let mut n = 0usize;
+        let mut de = serde_json::Deserializer::from_slice(json);
+        struct Count<'a>(&'a mut usize);
+        impl<'de> serde::de::DeserializeSeed<'de> for Count<'_> {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        impl<'de> serde::de::Visitor<'de> for Count<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("json")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_unit<E>(self) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+                while a.next_element_seed(Count(&mut *self.0))?.is_some() {}
+                Ok(())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+                while a.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    *self.0 += 1;
+                    a.next_value_seed(Count(&mut *self.0))?;
+                }
+                Ok(())
+            }
+        }
+        serde::de::DeserializeSeed::deserialize(Count(&mut n), &mut de).unwrap();
+        n
+    };
+    as_written != walk(&v)
+}

@@ -11,6 +11,7 @@
 //! `prompt` are errors naming the line. Blank lines are skipped (they still count for line
 //! numbers); a UTF-8 byte order mark on line 1 is ignored.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead};
 use std::sync::Arc;
@@ -353,31 +354,226 @@ impl ParsedLine {
     }
 }
 
+/// The request for a line [`parse_line`] has already accepted (the plan checked it), made
+/// without building a `Value`: the body is transcoded straight into compact JSON (the bytes
+/// `serde_json::to_vec` of its `Value` would give, key order kept; duplicate keys are kept as
+/// written), then read once more, borrowing, for `stream`, the token estimate and `model`.
+/// `None` when the line needs the full path: a `prompt`, a default `model` to add, or anything
+/// [`parse_line`] would refuse (it then says why).
+pub fn fast_request(line: &[u8], line_no: u64, opts: &InputOptions) -> Option<BatchRequest> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line<'a> {
+        #[serde(borrow, default)]
+        custom_id: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        method: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        url: Option<Cow<'a, str>>,
+        body: Compact,
+    }
+
+    /// A JSON value transcoded into compact bytes.
+    struct Compact(Vec<u8>);
+
+    impl<'de> serde::Deserialize<'de> for Compact {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let mut out = Vec::with_capacity(128);
+            let mut ser = serde_json::Serializer::new(&mut out);
+            serde_transcode::transcode(d, &mut ser).map_err(serde::de::Error::custom)?;
+            Ok(Compact(out))
+        }
+    }
+
+    let l: Line = serde_json::from_slice(line).ok()?;
+    let id = match l.custom_id {
+        None => line_no.to_string(),
+        Some(s) if s.is_empty() || s.len() > MAX_ID_LEN => return None,
+        Some(s) => s.into_owned(),
+    };
+    let method = match l.method {
+        None => "POST".to_string(),
+        Some(m) => Some(m.to_ascii_uppercase()).filter(|m| METHODS.contains(&m.as_str()))?,
+    };
+    let url = match l.url {
+        None if !opts.has_default_target => return None,
+        None => None,
+        Some(u) => {
+            check_url(&u).ok()?;
+            Some(u.into_owned())
+        }
+    };
+    let body = l.body.0;
+    if body.first() != Some(&b'{') {
+        return None;
+    }
+    let facts: BodyFacts = serde_json::from_slice(&body).ok()?;
+    if url.is_none() && opts.default_model.is_some() && !facts.has_model {
+        return None;
+    }
+    let est_tokens = facts.chars.div_ceil(4).saturating_add(facts.allowance.unwrap_or(0)).max(1);
+    Some(BatchRequest { line_no, custom_id: id, method, url, body, stream: facts.stream, est_tokens })
+}
+
+/// What the runner reads from a body: `stream`, the characters of its strings and the
+/// completion allowance (as [`estimate_tokens`] counts them), whether it names a `model`.
+#[derive(Default)]
+struct BodyFacts {
+    stream: bool,
+    chars: u64,
+    allowance: Option<u64>,
+    has_model: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for BodyFacts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+
+        /// Counts the characters of every string in a value.
+        struct Chars<'a>(&'a mut u64);
+        impl<'de> serde::de::DeserializeSeed<'de> for Chars<'_> {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        impl<'de> Visitor<'de> for Chars<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<(), E> {
+                *self.0 += v.chars().count() as u64;
+                Ok(())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_unit<E>(self) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+                while a.next_element_seed(Chars(&mut *self.0))?.is_some() {}
+                Ok(())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+                while a.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    a.next_value_seed(Chars(&mut *self.0))?;
+                }
+                Ok(())
+            }
+        }
+
+        struct Top;
+        impl<'de> Visitor<'de> for Top {
+            type Value = BodyFacts;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<BodyFacts, A::Error> {
+                let mut facts = BodyFacts::default();
+                // max_tokens, max_completion_tokens, max_output_tokens: the first that is set wins.
+                let mut allowances = [None; 3];
+                while let Some(k) = a.next_key::<Cow<'_, str>>()? {
+                    let slot = ["max_tokens", "max_completion_tokens", "max_output_tokens"]
+                        .iter()
+                        .position(|n| *n == k.as_ref());
+                    if k == "stream" || slot.is_some() {
+                        let v: serde_json::Value = a.next_value()?;
+                        facts.chars += estimate_chars(&v);
+                        match slot {
+                            Some(i) => allowances[i] = v.as_u64(),
+                            None => facts.stream = v.as_bool().unwrap_or(false),
+                        }
+                        continue;
+                    }
+                    facts.has_model |= k == "model";
+                    a.next_value_seed(Chars(&mut facts.chars))?;
+                }
+                facts.allowance = allowances.into_iter().flatten().next();
+                Ok(facts)
+            }
+        }
+        d.deserialize_map(Top)
+    }
+}
+
+/// The characters of every string value in `v` (keys left out).
+fn estimate_chars(v: &Value) -> u64 {
+    match v {
+        Value::String(s) => s.chars().count() as u64,
+        Value::Array(a) => a.iter().map(estimate_chars).sum(),
+        Value::Object(o) => o.values().map(estimate_chars).sum(),
+        _ => 0,
+    }
+}
+
 /// Token estimate for the client-side `--tpm` budget, before the answer's `usage` corrects it:
 /// the characters of every string in the body divided by 4 (OpenAI's rule of thumb), plus the
 /// completion allowance `max_tokens` / `max_completion_tokens` / `max_output_tokens` if set
 /// (providers reserve it against the limit too). At least 1.
 pub fn estimate_tokens(body: &Value) -> u64 {
-    fn chars(v: &Value, acc: &mut u64) {
-        match v {
-            Value::String(s) => *acc += s.chars().count() as u64,
-            Value::Array(a) => a.iter().for_each(|x| chars(x, acc)),
-            Value::Object(o) => o.values().for_each(|x| chars(x, acc)),
-            _ => {}
-        }
-    }
-    let mut c = 0;
-    chars(body, &mut c);
+    let c = estimate_chars(body);
     let allowance = ["max_tokens", "max_completion_tokens", "max_output_tokens"]
         .iter()
         .find_map(|k| body.get(*k).and_then(Value::as_u64))
         .unwrap_or(0);
-    (c.div_ceil(4) + allowance).max(1)
+    c.div_ceil(4).saturating_add(allowance).max(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path gives the very request the full path gives, or steps aside.
+    #[test]
+    fn fast_request_matches_the_full_path() {
+        let mut opts = InputOptions { has_default_target: true, ..Default::default() };
+        let lines = [
+            r#"{"custom_id":"a","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"héllo \u00e9 \"q\" \\ \n"}]}}"#,
+            r#"{"custom_id":"b","body":{"input":["x","yy"],"stream":true,"max_tokens":7,"temperature":0.25,"n":1e2,"neg":-3,"big":18446744073709551615}}"#,
+            r#"{"body":{"stream":"yes","max_output_tokens":9,"max_completion_tokens":5,"nested":{"a":[null,true,{"b":"ccc"}]}}}"#,
+            r#"{ "custom_id" : "c" , "method" : "put" , "url" : "https://x.example/a?b=1" , "body" : { "k" : [ 1 , 2.5 , "z" ] } }"#,
+            r#"{"custom_id":"d","method":"get","body":{}}"#,
+            r#"{"custom_id":"e","body":{"max_tokens":"many","stream":false,"emoji":"😀"}}"#,
+        ];
+        for (i, line) in lines.iter().enumerate() {
+            let full = parse_line(line.as_bytes(), i as u64 + 1, &opts).unwrap().into_request(i as u64 + 1, &opts);
+            let fast = fast_request(line.as_bytes(), i as u64 + 1, &opts).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(
+                (&fast.custom_id, &fast.method, &fast.url, fast.stream, fast.est_tokens),
+                (&full.custom_id, &full.method, &full.url, full.stream, full.est_tokens),
+                "{line}"
+            );
+            assert_eq!(String::from_utf8_lossy(&fast.body), String::from_utf8_lossy(&full.body), "{line}");
+        }
+        // Lines it leaves to the full path: a prompt, an error, a model to add.
+        for line in [
+            r#"{"custom_id":"p","prompt":"hi"}"#,
+            r#"{"custom_id":"x","body":[1]}"#,
+            r#"{"custom_id":"","body":{}}"#,
+            r#"{"custom_id":"x","method":"TRACE","body":{}}"#,
+            r#"{"custom_id":"x","url":"a b","body":{}}"#,
+            r#"{"custom_id":"x","body":{},"extra":1}"#,
+            r#"{"custom_id":"x","body":{},"body":{}}"#,
+        ] {
+            assert!(fast_request(line.as_bytes(), 1, &opts).is_none(), "{line}");
+        }
+        opts.default_model = Some("gpt".into());
+        assert!(fast_request(br#"{"body":{"messages":[]}}"#, 1, &opts).is_none());
+        assert!(fast_request(br#"{"body":{"model":"mine"}}"#, 1, &opts).is_some());
+        opts.has_default_target = false;
+        assert!(fast_request(br#"{"body":{"model":"mine"}}"#, 1, &opts).is_none());
+    }
     use serde_json::json;
 
     fn opts() -> InputOptions {

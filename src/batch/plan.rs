@@ -606,6 +606,9 @@ impl PlanReader {
         if let Err(e) = read {
             return Ok(Some(changed(e.to_string())));
         }
+        if let Some(req) = input::fast_request(&buf, line_no, &self.opts) {
+            return Ok(Some(Work::Send(req)));
+        }
         Ok(Some(match input::parse_line(&buf, line_no, &self.opts) {
             Ok(l) => Work::Send(l.into_request(line_no, &self.opts)),
             Err(b) => changed(b.message),
