@@ -299,8 +299,8 @@ fn check_url(u: &str) -> Result<(), String> {
     if u.chars().any(|c| c.is_control() || c == ' ') {
         return Err("url contains spaces or control characters".into());
     }
-    let lower = u.to_ascii_lowercase();
-    if u.starts_with('/') || lower.starts_with("http://") || lower.starts_with("https://") {
+    let scheme = |p: &str| u.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+    if u.starts_with('/') || scheme("http://") || scheme("https://") {
         Ok(())
     } else {
         Err(format!("url {:?} must be a path starting with / or an http(s) URL", truncate(u, 80)))

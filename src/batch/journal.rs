@@ -306,16 +306,21 @@ impl Record<'_> {
 
     /// Appends the line (with its newline) to `out`.
     pub fn write_line(&self, out: &mut Vec<u8>) {
+        use std::io::Write as _;
         out.extend_from_slice(br#"{"id":"batch_req_"#);
-        out.extend_from_slice(format!("{:032x}", fastrand::u128(..)).as_bytes());
+        let _ = write!(out, "{:032x}", fastrand::u128(..));
         out.extend_from_slice(br#"","custom_id":"#);
-        let js = |s: &str| serde_json::to_vec(s).unwrap_or_else(|_| b"null".to_vec());
+        let js = |out: &mut Vec<u8>, s: &str| {
+            if serde_json::to_writer(&mut *out, s).is_err() {
+                out.extend_from_slice(b"null");
+            }
+        };
         match self {
             Record::Response { custom_id, status, request_id, body, error } => {
-                out.extend_from_slice(&js(custom_id));
-                out.extend_from_slice(format!(r#","response":{{"status_code":{status},"request_id":"#).as_bytes());
+                js(out, custom_id);
+                let _ = write!(out, r#","response":{{"status_code":{status},"request_id":"#);
                 match request_id {
-                    Some(r) => out.extend_from_slice(&js(truncate(r, 200))),
+                    Some(r) => js(out, truncate(r, 200)),
                     None => out.extend_from_slice(b"null"),
                 }
                 out.extend_from_slice(br#","body":"#);
@@ -327,14 +332,16 @@ impl Record<'_> {
                 }
             }
             Record::Failure { custom_id, code, message } => {
-                out.extend_from_slice(&js(custom_id));
+                js(out, custom_id);
                 out.extend_from_slice(br#","response":null,"error":"#);
                 push_error(out, code, message);
             }
             Record::Invalid { key, code, message } => {
                 match key {
-                    Key::Id(id) => out.extend_from_slice(&js(id)),
-                    Key::Line(n) => out.extend_from_slice(format!(r#"null,"line":{n}"#).as_bytes()),
+                    Key::Id(id) => js(out, id),
+                    Key::Line(n) => {
+                        let _ = write!(out, r#"null,"line":{n}"#);
+                    }
                 }
                 out.extend_from_slice(br#","response":null,"error":"#);
                 push_error(out, code, message);

@@ -146,6 +146,10 @@ pub struct RateSignal {
 
 pub fn rate_signal(resp: &ExecResponse) -> RateSignal {
     let mut sig = RateSignal::default();
+    // Most answers carry none of these headers: nothing to look up then.
+    if !resp.headers.iter().any(|(n, _)| n.as_bytes().windows(10).any(|w| w.eq_ignore_ascii_case(b"ratelimit-"))) {
+        return sig;
+    }
     for what in ["requests", "tokens"] {
         let get = |pre: &str, name: &str| resp.header(&format!("{pre}{name}-{what}"));
         for pre in ["x-ratelimit-", "x-ai-ratelimit-"] {

@@ -153,8 +153,8 @@ impl ExecResponse {
 
     /// Whether the runner uses a header (the executor may pass all of them; only these are read).
     pub fn keep_header(name: &str) -> bool {
-        let n = name.to_ascii_lowercase();
-        Self::KEPT.contains(&n.as_str()) || Self::KEPT_PREFIXES.iter().any(|p| n.starts_with(p))
+        Self::KEPT.iter().any(|k| k.eq_ignore_ascii_case(name))
+            || Self::KEPT_PREFIXES.iter().any(|p| name.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p)))
     }
 
     /// The first value of a header (name in lower case).
