@@ -364,13 +364,19 @@ pub fn fast_request(line: &[u8], line_no: u64, opts: &InputOptions) -> Option<Ba
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Line<'a> {
-        #[serde(borrow, default)]
-        custom_id: Option<Cow<'a, str>>,
-        #[serde(borrow, default)]
-        method: Option<Cow<'a, str>>,
-        #[serde(borrow, default)]
-        url: Option<Cow<'a, str>>,
+        #[serde(borrow, default, deserialize_with = "present")]
+        custom_id: Option<&'a str>,
+        #[serde(borrow, default, deserialize_with = "present")]
+        method: Option<&'a str>,
+        #[serde(borrow, default, deserialize_with = "present")]
+        url: Option<&'a str>,
         body: Compact,
+    }
+
+    /// A string as written in the line: `null` is refused (the full path refuses it too), and
+    /// so is a string with escapes, which cannot be borrowed (the full path takes the line).
+    fn present<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'a str>, D::Error> {
+        <&'a str as serde::Deserialize>::deserialize(d).map(Some)
     }
 
     /// A JSON value transcoded into compact bytes.
@@ -389,7 +395,7 @@ pub fn fast_request(line: &[u8], line_no: u64, opts: &InputOptions) -> Option<Ba
     let id = match l.custom_id {
         None => line_no.to_string(),
         Some(s) if s.is_empty() || s.len() > MAX_ID_LEN => return None,
-        Some(s) => s.into_owned(),
+        Some(s) => s.to_string(),
     };
     let method = match l.method {
         None => "POST".to_string(),
@@ -399,8 +405,8 @@ pub fn fast_request(line: &[u8], line_no: u64, opts: &InputOptions) -> Option<Ba
         None if !opts.has_default_target => return None,
         None => None,
         Some(u) => {
-            check_url(&u).ok()?;
-            Some(u.into_owned())
+            check_url(u).ok()?;
+            Some(u.to_string())
         }
     };
     let body = l.body.0;
@@ -565,6 +571,10 @@ mod tests {
             r#"{"custom_id":"x","url":"a b","body":{}}"#,
             r#"{"custom_id":"x","body":{},"extra":1}"#,
             r#"{"custom_id":"x","body":{},"body":{}}"#,
+            r#"{"custom_id":null,"body":{}}"#,
+            r#"{"custom_id":"a\"b","body":{}}"#,
+            r#"{"custom_id":"x","method":null,"body":{}}"#,
+            r#"{"custom_id":"x","url":null,"body":{}}"#,
         ] {
             assert!(fast_request(line.as_bytes(), 1, &opts).is_none(), "{line}");
         }

@@ -14,10 +14,12 @@
 //!   `"custom_id": null` and its `"line"`.
 //! - Failed lines go to the errors file when one is given ([`ErrorsTo::File`]), else to the
 //!   output file with the others (the `error` member tells them apart).
-//! - Each line is written whole with one `write` on a file opened with `O_APPEND`, as soon as it
-//!   is final. `fsync` runs every [`JournalOptions::fsync_every`] and at the end: a process crash
-//!   (even SIGKILL) loses nothing written; an OS crash may lose the last second, whose lines are
-//!   then simply sent again on resume.
+//! - Lines are written whole on a file opened with `O_APPEND`, queued once final and written
+//!   together whenever the runner has nothing else ready ([`JournalWriter::flush`]). `fsync` runs
+//!   every [`JournalOptions::fsync_every`] and at the end: a process crash (even SIGKILL) loses
+//!   nothing written (only lines still queued, which are sent again on resume); an OS crash may
+//!   lose the last second, whose lines are then simply sent again too. After a failed write
+//!   nothing more is written, so a torn line can only be the last one.
 //! - Resume ([`scan`]): a last line without its newline, or that is not JSON, is torn: it is cut
 //!   away (a corrupt line elsewhere is an error). Every key found counts as done, except records
 //!   of a *retryable* failure (`connection_error`, `timeout`, `stream_error`, `http_429`,
@@ -424,15 +426,18 @@ fn open_append(p: &Path) -> Result<File, BatchError> {
     OpenOptions::new().append(true).create(true).open(p).map_err(|e| BatchError::io(p, e))
 }
 
-/// Appends result lines to the output (and errors) file.
 /// Queued lines are written once this many bytes wait.
 pub const FLUSH_AT: usize = 64 << 10;
 
+/// Appends result lines to the output (and errors) file.
 pub struct JournalWriter {
     out: Sink,
     err: Option<Sink>,
     /// Whole lines not yet written, per sink (output, errors).
     pending: [Vec<u8>; 2],
+    /// A write failed (it may have left part of a line): nothing more is written, every later
+    /// write or flush gives this error again.
+    failed: Option<(String, io::ErrorKind, String)>,
     fsync_every: Option<Duration>,
     last_sync: Instant,
     dirty: bool,
@@ -452,6 +457,7 @@ impl JournalWriter {
             out,
             err,
             pending: [Vec::new(), Vec::new()],
+            failed: None,
             fsync_every: opts.fsync_every,
             last_sync: Instant::now(),
             dirty: false,
@@ -472,7 +478,21 @@ impl JournalWriter {
     }
 
     /// Writes the queued lines: one `write` call per file.
+    /// The failure that stopped writing, again.
+    fn failure(&self) -> Result<(), BatchError> {
+        match &self.failed {
+            Some((path, kind, msg)) => {
+                Err(BatchError::Write { path: path.clone(), source: io::Error::new(*kind, msg.clone()) })
+            }
+            None => Ok(()),
+        }
+    }
+
     pub fn flush(&mut self) -> Result<(), BatchError> {
+        if self.failed.is_some() {
+            self.pending.iter_mut().for_each(Vec::clear);
+            return self.failure();
+        }
         for (i, sink) in std::iter::once(&mut self.out).chain(self.err.as_mut()).enumerate() {
             let pending = &mut self.pending[i];
             if pending.is_empty() {
@@ -480,7 +500,10 @@ impl JournalWriter {
             }
             let res = sink.write_lines(pending);
             pending.clear();
-            res.map_err(|source| BatchError::Write { path: sink.name(), source })?;
+            if let Err(source) = res {
+                self.failed = Some((sink.name(), source.kind(), source.to_string()));
+                return Err(BatchError::Write { path: sink.name(), source });
+            }
             self.dirty = true;
         }
         if let Some(every) = self.fsync_every
@@ -493,6 +516,7 @@ impl JournalWriter {
     }
 
     pub fn sync(&mut self) -> Result<(), BatchError> {
+        self.failure()?;
         if self.pending.iter().any(|p| !p.is_empty()) {
             return self.flush().and_then(|()| self.sync());
         }
@@ -519,6 +543,22 @@ pub fn read_records(path: &Path) -> io::Result<Vec<serde_json::Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// After a failed write nothing more is written (a torn line can only be the last one),
+    /// and every later flush reports the failure again.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_stops_all_writing() {
+        let opts = JournalOptions::new(Output::File(PathBuf::from("/dev/full")), ErrorsTo::SameFile);
+        let mut w = JournalWriter::open(&opts).unwrap();
+        let rec = Record::Failure { custom_id: "a", code: "timeout", message: "m" };
+        w.write(&rec).unwrap();
+        let e = w.flush().unwrap_err().to_string();
+        assert!(e.contains("/dev/full"), "{e}");
+        w.write(&rec).unwrap();
+        assert!(w.flush().is_err() && w.sync().is_err());
+        assert!(w.pending.iter().all(Vec::is_empty));
+    }
     use serde_json::json;
 
     #[test]

@@ -95,6 +95,9 @@ pub enum BatchError {
     Journal { path: PathBuf, message: String },
     #[error("{0}")]
     Usage(String),
+    /// A bug: a part of the run stopped without saying why.
+    #[error("{0}")]
+    Internal(String),
     /// The output could not be written while running (disk full, …): the run stopped.
     #[error("cannot write {path}: {source}; the run stopped (resume with the same command)")]
     Write { path: String, source: std::io::Error },
@@ -106,6 +109,7 @@ impl BatchError {
             BatchError::Io { .. } | BatchError::Write { .. } => ExitCode::Io,
             BatchError::InvalidInput { .. } | BatchError::Journal { .. } => ExitCode::InvalidInput,
             BatchError::Usage(_) => ExitCode::Usage,
+            BatchError::Internal(_) => ExitCode::Internal,
         }
     }
 

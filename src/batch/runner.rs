@@ -15,11 +15,15 @@
 //!   budget stop at once, and lines on the wire get `cancel_grace` to finish; what finished is
 //!   written, the rest is left for a resumed run.
 //! - Lanes ([`RunConfig::lanes`]): the window is split over threads, each running its share on
-//!   a single-threaded runtime of its own (the first on the caller's), so a line never crosses
-//!   threads; they share the plan reader, the budgets, the statistics and the journal. A lane
-//!   that fails stops the others, and the run returns its error.
+//!   a single-threaded runtime of its own (the first on the caller's), so a line's task stays on
+//!   one thread (a kept connection too: `http::h1` pools them per thread); they share the plan
+//!   reader, the budgets, the statistics, the journal and the count of lines in flight, which
+//!   keeps the lanes together within the window. The executor's shared client may still use a
+//!   connection another lane's runtime drives, so each lane's runtime keeps running until
+//!   every lane is done. A lane that fails (or panics) stops the others, and the run returns
+//!   its error.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -168,23 +172,37 @@ pub async fn run<E: Executor>(
         started,
         done: AtomicU64::new(0),
         in_flight: AtomicU64::new(0),
+        input_done: AtomicBool::new(false),
         stop: cancel.child_token(),
+        all_done: CancellationToken::new(),
     });
-    // Lanes 1.. each on a thread of its own with a single-threaded runtime (no line ever
-    // crosses threads); lane 0 here, with the progress hook.
+    // Whatever happens below, the lane threads end when the run does.
+    let _release = ctx.all_done.clone().drop_guard();
+    // Lanes 1.. each on a thread of its own with a single-threaded runtime; lane 0 here, with
+    // the progress hook.
     let mut others = Vec::new();
     for idx in 1..lanes {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let (exec, ctx2, cfg2, cancel2) = (exec.clone(), ctx.clone(), cfg.clone(), cancel.clone());
         let spawned = std::thread::Builder::new().name(format!("gwctl-batch-{idx}")).spawn(move || {
-            let r = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(rt) => rt.block_on(lane(idx, exec, ctx2.clone(), &cfg2, cancel2, None)),
-                Err(e) => Err(BatchError::io("the async runtime", e)),
-            };
-            if r.is_err() {
-                ctx2.stop.cancel();
+            let _guard = StopOnPanic(ctx2.clone());
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt.block_on(async move {
+                    let r = lane(idx, exec, ctx2.clone(), &cfg2, cancel2, None).await;
+                    if r.is_err() {
+                        ctx2.stop.cancel();
+                    }
+                    let _ = tx.send(r);
+                    // The executor's shared client may have opened connections on this
+                    // runtime that other lanes use (TLS, proxies, a token endpoint): they are
+                    // driven until every lane is done.
+                    ctx2.all_done.cancelled().await;
+                }),
+                Err(e) => {
+                    ctx2.stop.cancel();
+                    let _ = tx.send(Err(BatchError::io("the async runtime", e)));
+                }
             }
-            let _ = tx.send(r);
         });
         match spawned {
             Ok(_) => others.push(rx),
@@ -198,7 +216,13 @@ pub async fn run<E: Executor>(
     }
     let mut ends = vec![mine];
     for rx in others {
-        ends.push(rx.await.unwrap_or_else(|_| Err(BatchError::Usage("a batch lane stopped".into()))));
+        ends.push(rx.await.unwrap_or_else(|_| {
+            Err(BatchError::Internal(
+                "a batch lane stopped unexpectedly (a bug in gwctl); every line written is in the output, and a \
+                 resumed run sends the rest"
+                    .into(),
+            ))
+        }));
     }
     let mut not_done = 0u64;
     let mut cancelled = false;
@@ -273,9 +297,26 @@ struct Lanes {
     started: Instant,
     /// Lines final and written (or queued to be).
     done: AtomicU64,
+    /// Lines on the wire (or waiting for a retry) in all lanes: at most the window.
     in_flight: AtomicU64,
+    /// A lane has read the plan to its end.
+    input_done: AtomicBool,
     /// Cancelled when a lane fails: the others stop too.
     stop: CancellationToken,
+    /// Cancelled when the run ends: the lane threads may exit.
+    all_done: CancellationToken,
+}
+
+/// Stops the other lanes when a lane's thread panics (the run then ends with an internal
+/// error instead of sending the rest of the input first).
+struct StopOnPanic(Arc<Lanes>);
+
+impl Drop for StopOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop.cancel();
+        }
+    }
 }
 
 impl Lanes {
@@ -295,9 +336,9 @@ impl Lanes {
     }
 
     /// This lane's part of the window: the window split evenly, the first lanes taking the
-    /// remainder.
+    /// remainder, and at least one (the shared count keeps the total within the window).
     fn share(&self, window: usize, idx: usize) -> usize {
-        window / self.lanes + usize::from(idx < window % self.lanes)
+        (window / self.lanes + usize::from(idx < window % self.lanes)).max(1)
     }
 }
 
@@ -348,12 +389,24 @@ async fn lane<E: Executor>(
             set.abort_all();
             return Ok(LaneEnd { not_done, cancelled });
         }
-        let window =
-            if cfg.aimd { ctx.share(lock(&ctx.shared).aimd.window(), idx) } else { ctx.share(cfg.concurrency, idx) };
-        while !input_done && !cancelled && !cancel.is_cancelled() && set.len() < window {
+        let window = if cfg.aimd { lock(&ctx.shared).aimd.window() } else { cfg.concurrency };
+        let mine = ctx.share(window, idx);
+        input_done |= ctx.input_done.load(Ordering::Relaxed);
+        while !input_done && !cancelled && !cancel.is_cancelled() && set.len() < mine {
+            // A place in the window first: the lanes together keep within it.
+            if ctx.in_flight.fetch_add(1, Ordering::SeqCst) >= window as u64 {
+                ctx.in_flight.fetch_sub(1, Ordering::SeqCst);
+                break;
+            }
             let next = ctx.reader.lock().unwrap_or_else(|p| p.into_inner()).next();
+            if !matches!(next, Some(Ok(Work::Send(_)))) {
+                ctx.in_flight.fetch_sub(1, Ordering::SeqCst);
+            }
             match next {
-                None => input_done = true,
+                None => {
+                    input_done = true;
+                    ctx.input_done.store(true, Ordering::Relaxed);
+                }
                 Some(Err(e)) => return fail(&mut set, e),
                 Some(Ok(Work::Record { key, code, message, .. })) => {
                     let rec = Record::Invalid { key: &key, code, message: &message };
@@ -367,7 +420,6 @@ async fn lane<E: Executor>(
                 Some(Ok(Work::Send(req))) => {
                     let (exec, cfg, cancel) = (exec.clone(), cfg.clone(), cancel.clone());
                     let lanes = ctx.clone();
-                    ctx.in_flight.fetch_add(1, Ordering::Relaxed);
                     set.spawn(async move { line_task(&*exec, &lanes.shared, req, &cfg, &cancel).await });
                 }
             }
@@ -388,7 +440,7 @@ async fn lane<E: Executor>(
             _ = ctx.stop.cancelled(), if !cancel.is_cancelled() => {}
             _ = async { tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)).await }, if deadline.is_some() => {
                 not_done += set.len() as u64;
-                ctx.in_flight.fetch_sub(set.len() as u64, Ordering::Relaxed);
+                ctx.in_flight.fetch_sub(set.len() as u64, Ordering::SeqCst);
                 set.abort_all();
                 while set.join_next().await.is_some() {}
                 break;
@@ -397,7 +449,7 @@ async fn lane<E: Executor>(
                 // This one and any others already finished.
                 let mut next = Some(joined);
                 while let Some(joined) = next {
-                    ctx.in_flight.fetch_sub(1, Ordering::Relaxed);
+                    ctx.in_flight.fetch_sub(1, Ordering::SeqCst);
                     match joined {
                         Err(_) => not_done += 1,
                         Ok(line) => match record_result(&ctx.shared, &line, &mut lock_writer(&ctx)) {

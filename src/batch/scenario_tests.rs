@@ -718,3 +718,22 @@ fn lanes_stop_together_on_cancel() {
     assert_eq!(res.summary.ok, written);
     assert_eq!(written + res.summary.not_done, 5000);
 }
+
+/// A window shrunk below the number of lanes (AIMD after 429s) must not leave a lane waiting
+/// for lines forever: the run ends (found by review: it hung).
+#[test]
+fn a_window_smaller_than_the_lanes_still_ends() {
+    let e = env(lines(40), false);
+    let mock = Mock::new(Duration::from_millis(5), |r, _, _| if r.line_no <= 2 { status(429, &[]) } else { ok(r) });
+    let cfg = RunConfig { concurrency: 2, lanes: 2, max_attempts: 1, ..Default::default() };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (plan, journal) = (e.plan().unwrap(), e.journal.clone());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let r = rt.block_on(run(mock, plan, &journal, &cfg, CancellationToken::new(), &mut NoProgress));
+        let _ = tx.send(r.map(|r| (r.outcome, r.summary.ok, r.summary.failed)));
+    });
+    let got = rx.recv_timeout(Duration::from_secs(20)).expect("the run ended");
+    assert_eq!(got.unwrap(), (BatchOutcome::SomeFailed, 38, 2));
+    assert_exactly_once(&e, 40);
+}

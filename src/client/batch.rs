@@ -152,6 +152,11 @@ impl BatchExecutor {
         let url = &out.url;
         let host = url.host_str().unwrap_or("");
         let origin = format!("{host}:{}", url.port_or_known_default().unwrap_or(80));
+        // The Host a client derives from the URL: the port only when it is not the default.
+        let authority = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        };
         let path = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
@@ -162,7 +167,8 @@ impl BatchExecutor {
         };
         let opts = self.client.options();
         let start = Instant::now();
-        let mut ex = http::h1::send(&origin, &out.method, &path, &headers, data, opts).await.map_err(http_error)?;
+        let mut ex =
+            http::h1::send(&origin, &authority, &out.method, &path, &headers, data, opts).await.map_err(http_error)?;
         let ttfb = start.elapsed();
         let redirect = matches!(ex.status, 301 | 302 | 303 | 307 | 308) && ex.headers.contains_key("location");
         if redirect || ex.status == 401 {

@@ -145,11 +145,14 @@ async fn connect(origin: &str, host: &str, opts: &HttpOptions) -> Result<Sender,
     Ok(sender)
 }
 
-/// Sends one request to `origin` (`host:port`) and returns when its response headers are in
-/// (within `opts.timeout`). `headers` are sent as given (they carry `Host` and the signature);
-/// `User-Agent` and `Accept` are added as reqwest adds them when missing.
+/// Sends one request to `origin` (`host:port`, what is connected to) and returns when its
+/// response headers are in (within `opts.timeout`). `headers` are sent as given (they carry the
+/// signature, and `Host` when the signer added one); without a `Host` among them, `authority`
+/// (the URL's `host[:port]`, the port only when it is not the default) is sent, as reqwest
+/// does. `User-Agent` and `Accept` are added as reqwest adds them when missing.
 pub async fn send(
     origin: &str,
+    authority: &str,
     method: &str,
     path_and_query: &str,
     headers: &[(String, String)],
@@ -172,7 +175,7 @@ pub async fn send(
         b = b.header(n.as_str(), v.as_str());
     }
     if !has.0 {
-        b = b.header("host", origin);
+        b = b.header("host", authority);
     }
     if !has.1 {
         b = b.header("user-agent", concat!("gwctl/", env!("CARGO_PKG_VERSION")));
@@ -303,7 +306,7 @@ mod tests {
 
     async fn post(addr: &str) -> Result<Exchange, HttpError> {
         let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-        send(addr, "POST", "/v1/x?a=1", &headers, Bytes::from_static(b"{}"), &opts()).await
+        send(addr, addr, "POST", "/v1/x?a=1", &headers, Bytes::from_static(b"{}"), &opts()).await
     }
 
     #[tokio::test]
