@@ -692,7 +692,7 @@ fn has_duplicate_keys(json: &[u8]) -> bool {
             _ => 0,
         }
     }
-    // Counting keys as written (a tokenizer-free way: how many `":` a re-serialization loses).
+    // Keys as written (a counting visitor) against the keys a `Value` keeps (repeats collapse).
     let v: serde_json::Value = serde_json::from_slice(json).unwrap();
     let as_written = {
         let mut n = 0usize;
