@@ -145,8 +145,8 @@ impl BatchExecutor {
     }
 
     /// One attempt over a kept plain-HTTP/1.1 connection ([`http::h1`]), signed as the
-    /// execute step signs. `None` when the answer is a redirect or a 401, which the full
-    /// execute step handles (following it, refreshing the credential).
+    /// execute step signs. `None` when the answer is a redirect, or a 401 to a credential that
+    /// can be refreshed: the full execute step handles those (following it, refreshing).
     async fn attempt_direct(&self, out: &Outgoing<'_>) -> Result<Option<ExecResponse>, ExecError> {
         let (headers, _) = http::signed_headers(out, Some(self.client.auth())).await.map_err(http_error)?;
         let url = &out.url;
@@ -171,7 +171,9 @@ impl BatchExecutor {
             http::h1::send(&origin, &authority, &out.method, &path, &headers, data, opts).await.map_err(http_error)?;
         let ttfb = start.elapsed();
         let redirect = matches!(ex.status, 301 | 302 | 303 | 307 | 308) && ex.headers.contains_key("location");
-        if redirect || ex.status == 401 {
+        // A 401 is sent again only when the credential can be refreshed (a token); a fixed
+        // key's 401 is the answer.
+        if redirect || (ex.status == 401 && self.client.auth().invalidate()) {
             return Ok(None);
         }
         let (status, headers) = (ex.status, std::mem::take(&mut ex.headers));
@@ -191,7 +193,7 @@ impl BatchExecutor {
         let is_sse = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"));
+            .is_some_and(|v| v.get(..17).is_some_and(|p| p.eq_ignore_ascii_case("text/event-stream")));
         if is_sse && status < 300 {
             let mut parser = SseParser::default();
             let mut collector = StreamCollector::new(self.max_body);
@@ -295,15 +297,20 @@ mod tests {
     use super::*;
 
     /// A redirect on the kept-connection path goes to the full execute step, which follows it;
-    /// a plain answer is read over the kept connection.
+    /// a plain answer is read over the kept connection; a 401 to a fixed credential is the
+    /// answer, sent once.
     #[tokio::test]
     async fn direct_answers_and_redirects() {
         use std::io::{BufRead, BufReader, Read, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
+        let denied = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = denied.clone();
         std::thread::spawn(move || {
             for s in l.incoming() {
                 let Ok(s) = s else { return };
+                let seen = seen.clone();
                 std::thread::spawn(move || {
                     let mut r = BufReader::new(s.try_clone().unwrap());
                     let mut w = s;
@@ -327,6 +334,9 @@ mod tests {
                         r.read_exact(&mut body).unwrap();
                         let answer: &[u8] = if first.starts_with("POST /old ") {
                             b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n"
+                        } else if first.starts_with("POST /denied ") {
+                            seen.fetch_add(1, Ordering::SeqCst);
+                            b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 2\r\n\r\nno"
                         } else {
                             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
                         };
@@ -358,6 +368,8 @@ mod tests {
             let r = exec.attempt(&line(url)).await.unwrap();
             assert_eq!((r.status, r.body.as_slice()), (200, &b"{\"a\":1}"[..]), "{url}");
         }
+        let r = exec.attempt(&line("/denied")).await.unwrap();
+        assert_eq!((r.status, r.body.as_slice(), denied.load(Ordering::SeqCst)), (401, &b"no"[..], 1));
     }
 
     #[test]
