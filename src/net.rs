@@ -74,6 +74,14 @@ impl NetSettings {
         }
     }
 
+    /// Whether a plain `http://` URL is sent without any proxy (the batch runner's kept
+    /// connections, `http::h1`, are used only then): `--noproxy '*'`, or no `--proxy` and none
+    /// of the proxy variables a plain-HTTP request would use.
+    pub fn direct_plain_http(&self) -> bool {
+        self.noproxy.as_deref().is_some_and(|n| n.trim() == "*")
+            || (self.proxy.is_none() && env(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]).is_none())
+    }
+
     /// The certificates of `--cacert` (none without it): read, parsed, and at least one.
     pub fn extra_roots(&self) -> Result<Vec<reqwest::Certificate>, RequestError> {
         let Some(path) = &self.cacert else {

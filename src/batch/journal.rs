@@ -300,6 +300,7 @@ impl Record<'_> {
     }
 
     /// The line, with its newline.
+    #[cfg(test)]
     pub fn to_line(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
         self.write_line(&mut out);

@@ -3,7 +3,7 @@
 //! (pool checkout, connector service, proxy matching, URL conversions): at 64 requests in flight
 //! on loopback those layers were more of a request's time than the signing.
 //!
-//! Only for `http://` URLs that no proxy applies to ([`NetSettings::direct_plain_http`]); TLS,
+//! Only for `http://` URLs that no proxy applies to ([`crate::net::NetSettings::direct_plain_http`]); TLS,
 //! proxies, redirects and a 401 refresh stay with [`super::send`]. The request is built, signed
 //! and checked as `send` does it ([`super::signed_headers`]); only the transport differs.
 //!
@@ -20,7 +20,6 @@ use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
 
 use super::{HttpError, HttpOptions};
-use crate::net::NetSettings;
 use crate::request::RequestError;
 
 type Sender = SendRequest<Full<Bytes>>;
@@ -30,20 +29,6 @@ const MAX_IDLE: usize = 512;
 
 thread_local! {
     static POOL: RefCell<HashMap<String, Vec<Sender>>> = RefCell::new(HashMap::new());
-}
-
-impl NetSettings {
-    /// Whether a plain `http://` URL is sent without any proxy: `--noproxy '*'`, or no
-    /// `--proxy` and none of the proxy variables a plain-HTTP request would use.
-    pub fn direct_plain_http(&self) -> bool {
-        if self.noproxy.as_deref().is_some_and(|n| n.trim() == "*") {
-            return true;
-        }
-        self.proxy.is_none()
-            && ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-                .iter()
-                .all(|v| std::env::var_os(v).is_none_or(|s| s.is_empty()))
-    }
 }
 
 /// A response whose body is still to be read; its connection goes back to the pool once the
@@ -367,7 +352,7 @@ mod tests {
 
     #[test]
     fn direct_only_without_a_proxy() {
-        let mut n = NetSettings { proxy: Some("http://proxy:3128".into()), ..Default::default() };
+        let mut n = crate::net::NetSettings { proxy: Some("http://proxy:3128".into()), ..Default::default() };
         assert!(!n.direct_plain_http());
         n.noproxy = Some("*".into());
         assert!(n.direct_plain_http());
