@@ -5,7 +5,8 @@
 //! (`tests/architecture.rs` enforces it):
 //!
 //! - L0, pure values: [`signing`] (the one signing module), [`scheme`] (schemes and their
-//!   settings), [`util`], [`redact`], [`exit`] (the exit-code table), [`log`].
+//!   settings), [`util`], [`redact`], [`exit`] (the exit-code table), [`log`], [`alloc`] (the
+//!   allocator: the system's, or mimalloc for the long-running commands).
 //! - L1, protocols and the request model: [`request`], [`net`] (CA certificates and proxies
 //!   every HTTP client applies), [`gateway`] (what each gateway flavour
 //!   means: paths, payloads, error bodies, stream decoding), [`tokens`] (OAuth2 and STS token
@@ -18,6 +19,7 @@
 //! - L4, the command line: [`cli`], [`commands`], [`complete`], [`printer`], [`prompt`],
 //!   [`output`], [`error`] (the one error → exit-code map).
 
+pub mod alloc;
 pub mod auth;
 pub mod batch;
 pub mod cli;
@@ -45,6 +47,10 @@ pub mod serve;
 pub mod signing;
 pub mod tokens;
 pub mod util;
+
+/// Declared here so that the binary and every test and bench run on it.
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
 pub use error::Error;
 pub use exit::ExitCode;

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("redact", 0),
     ("exit", 0),
     ("log", 0),
+    ("alloc", 0),
     // L1: the request model, gateway and token protocols, secret stores.
     ("request", 1),
     ("net", 1),

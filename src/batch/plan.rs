@@ -9,17 +9,22 @@
 //! 3. a partition whose ids would not fit the budget is split in 64 by 6 more bits of the
 //!    partition hash (a different hash from the shard hash), recursively; a partition that fits
 //!    is checked in memory, exactly (real ids in a hash map), lines in input order, so the first
-//!    occurrence of an id is the valid one.
+//!    occurrence of an id is the valid one;
+//! 4. each partition's part of the plan is in input order: the runner reads the parts merged by
+//!    line number, so the input is read front to back, through one buffer, whatever the
+//!    partitions.
 //!
 //! Standard input cannot be read twice: it is copied to an unnamed temporary file first (in
 //! [`PlanOptions::spill_dir`], else the system's temporary directory), which is then the input.
 //! Disk use is about the input's size for stdin, plus some 30 bytes and the id per line for the
 //! spill files, all deleted at the end.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::input::{self, BatchRequest, InputOptions, LineError, LineReader};
 use super::journal::{self, JournalOptions, RecordClass};
@@ -129,6 +134,8 @@ pub struct Plan {
     pub counts: PlanCounts,
     input: File,
     plan: File,
+    /// Where each partition's part of the plan begins and ends (the non-empty ones).
+    runs: Vec<(u64, u64)>,
     opts: InputOptions,
 }
 
@@ -360,18 +367,22 @@ impl Plan {
 
         // 3. Partitions: duplicates, done ids, the plan.
         let mut plan = spill_file(sp).map_err(tmp_err)?;
-        {
-            let mut pw = BufWriter::with_capacity(64 * 1024, &plan);
+        let runs = {
+            let mut pw = Counted { inner: BufWriter::with_capacity(64 * 1024, &plan), written: 0 };
             let mut ctx = Ctx {
                 budget: opts.memory_budget as u64,
                 sp,
                 counts: &mut counts,
                 reported: &mut reported,
                 out: &mut pw,
+                run_starts: Vec::new(),
             };
             ctx.partition(0, done, spill).map_err(tmp_err)?;
+            let mut starts = std::mem::take(&mut ctx.run_starts);
             pw.flush().map_err(tmp_err)?;
-        }
+            starts.push(pw.written);
+            starts.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect()
+        };
         plan.seek(SeekFrom::Start(0)).map_err(tmp_err)?;
         if counts.invalid > 0 && !opts.skip_invalid {
             return Err(BatchError::InvalidInput {
@@ -380,7 +391,7 @@ impl Plan {
                 first: reported.first.into_values().collect(),
             });
         }
-        Ok(Plan { input_name, counts, input, plan, opts: opts.input.clone() })
+        Ok(Plan { input_name, counts, input, plan, runs, opts: opts.input.clone() })
     }
 
     /// Removes the journal records this run replaces (retryable failures, invalid lines): call
@@ -402,10 +413,15 @@ impl Plan {
     pub fn reader(&self) -> Result<PlanReader, BatchError> {
         let e = |e| BatchError::io(&self.input_name, e);
         let mut plan = self.plan.try_clone().map_err(e)?;
-        plan.seek(SeekFrom::Start(0)).map_err(e)?;
+        let entries = if self.runs.len() <= 1 {
+            plan.seek(SeekFrom::Start(0)).map_err(e)?;
+            Entries::One(BufReader::with_capacity(64 * 1024, plan))
+        } else {
+            Entries::merge(Arc::new(plan), &self.runs).map_err(e)?
+        };
         let input = self.input.try_clone().map_err(e)?;
         Ok(PlanReader {
-            plan: BufReader::with_capacity(64 * 1024, plan),
+            entries,
             input: BufReader::with_capacity(256 * 1024, input),
             pos: None,
             prev_end: None,
@@ -421,7 +437,26 @@ struct Ctx<'a, W: Write> {
     sp: &'a Option<PathBuf>,
     counts: &'a mut PlanCounts,
     reported: &'a mut Reported,
-    out: &'a mut W,
+    out: &'a mut Counted<W>,
+    /// Where each partition's entries begin in `out`.
+    run_starts: Vec<u64>,
+}
+
+/// A writer that counts what went through it.
+struct Counted<W> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(b)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 impl<W: Write> Ctx<'_, W> {
@@ -495,6 +530,7 @@ impl<W: Write> Ctx<'_, W> {
 
     fn check(&mut self, done: Spill, input: Spill) -> io::Result<()> {
         self.counts.partitions += 1;
+        self.run_starts.push(self.out.written);
         let mut done_ids: HashSet<Box<[u8]>> = HashSet::new();
         let mut r = BufReader::with_capacity(64 * 1024, &done.file);
         while let Some((_, id)) = read_done(&mut r)? {
@@ -561,9 +597,108 @@ impl<W: Write> Ctx<'_, W> {
     }
 }
 
+/// One entry of the plan.
+enum Entry {
+    Send { line_no: u64, offset: u64, len: u64 },
+    Record { key: Key, line_no: u64, code: &'static str, message: String },
+}
+
+impl Entry {
+    fn line_no(&self) -> u64 {
+        match self {
+            Entry::Send { line_no, .. } | Entry::Record { line_no, .. } => *line_no,
+        }
+    }
+
+    /// The next entry; `None` at the end.
+    fn read(r: &mut impl Read) -> io::Result<Option<Entry>> {
+        let kind = match get_u64(r) {
+            Ok(k) => k,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if kind == P_RECORD {
+            let line_no = get_u64(r)?;
+            let code = code_name(get_u64(r)?);
+            let key = if get_u64(r)? == 0 {
+                Key::Id(String::from_utf8_lossy(&get_bytes(r, 1 << 20)?).into_owned())
+            } else {
+                Key::Line(get_u64(r)?)
+            };
+            let message = String::from_utf8_lossy(&get_bytes(r, 1 << 20)?).into_owned();
+            return Ok(Some(Entry::Record { key, line_no, code, message }));
+        }
+        let (line_no, offset, len) = (get_u64(r)?, get_u64(r)?, get_u64(r)?);
+        Ok(Some(Entry::Send { line_no, offset, len }))
+    }
+}
+
+/// The plan's entries in input order.
+enum Entries {
+    /// One partition: the plan is in input order already.
+    One(BufReader<File>),
+    /// One part per partition, each in input order: merged by line number (line numbers are
+    /// unique, each line being in one partition).
+    Merge { runs: Vec<(BufReader<Run>, Option<Entry>)>, heads: BinaryHeap<Reverse<(u64, usize)>> },
+}
+
+/// The memory the merge's read buffers share (each at least [`MIN_RUN_BUFFER`]).
+const MERGE_BUFFERS: usize = 256 * 1024;
+const MIN_RUN_BUFFER: usize = 256;
+
+impl Entries {
+    fn merge(plan: Arc<File>, runs: &[(u64, u64)]) -> io::Result<Entries> {
+        let cap = (MERGE_BUFFERS / runs.len()).clamp(MIN_RUN_BUFFER, 64 * 1024);
+        let mut heads = BinaryHeap::with_capacity(runs.len());
+        let mut open = Vec::with_capacity(runs.len());
+        for (i, &(pos, end)) in runs.iter().enumerate() {
+            let mut r = BufReader::with_capacity(cap, Run { file: plan.clone(), pos, end });
+            let first = Entry::read(&mut r)?;
+            if let Some(f) = &first {
+                heads.push(Reverse((f.line_no(), i)));
+            }
+            open.push((r, first));
+        }
+        Ok(Entries::Merge { runs: open, heads })
+    }
+
+    fn next(&mut self) -> io::Result<Option<Entry>> {
+        match self {
+            Entries::One(r) => Entry::read(r),
+            Entries::Merge { runs, heads } => {
+                let Some(Reverse((_, i))) = heads.pop() else { return Ok(None) };
+                let (r, head) = &mut runs[i];
+                let next = Entry::read(r)?;
+                if let Some(n) = &next {
+                    heads.push(Reverse((n.line_no(), i)));
+                }
+                Ok(std::mem::replace(head, next))
+            }
+        }
+    }
+}
+
+/// One partition's part of the plan file, read at its own position.
+struct Run {
+    file: Arc<File>,
+    pos: u64,
+    end: u64,
+}
+
+impl Read for Run {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min((self.end - self.pos) as usize);
+        if n > 0 {
+            read_at(&self.file, &mut buf[..n], self.pos)?;
+            self.pos += n as u64;
+        }
+        Ok(n)
+    }
+}
+
 /// Reads the plan back, with each line to send read from the input and parsed again.
 pub struct PlanReader {
-    plan: BufReader<File>,
+    entries: Entries,
     input: BufReader<File>,
     /// Where the buffered input reader is.
     pos: Option<u64>,
@@ -577,29 +712,18 @@ pub struct PlanReader {
 
 impl PlanReader {
     fn next_work(&mut self) -> io::Result<Option<Work>> {
-        let kind = match get_u64(&mut self.plan) {
-            Ok(k) => k,
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(e),
+        let (line_no, offset, len) = match self.entries.next()? {
+            None => return Ok(None),
+            Some(Entry::Record { key, line_no, code, message }) => {
+                return Ok(Some(Work::Record { key, line_no, code, message }));
+            }
+            Some(Entry::Send { line_no, offset, len }) => (line_no, offset, len),
         };
-        if kind == P_RECORD {
-            let line_no = get_u64(&mut self.plan)?;
-            let code = code_name(get_u64(&mut self.plan)?);
-            let key = if get_u64(&mut self.plan)? == 0 {
-                Key::Id(String::from_utf8_lossy(&get_bytes(&mut self.plan, 1 << 20)?).into_owned())
-            } else {
-                Key::Line(get_u64(&mut self.plan)?)
-            };
-            let message = String::from_utf8_lossy(&get_bytes(&mut self.plan, 1 << 20)?).into_owned();
-            return Ok(Some(Work::Record { key, line_no, code, message }));
-        }
-        let (line_no, offset, len) = (get_u64(&mut self.plan)?, get_u64(&mut self.plan)?, get_u64(&mut self.plan)?);
         let mut buf = vec![0; len as usize];
-        // Lines in input order (the common case) come through the read buffer. Once the ids
-        // outgrow the memory budget the plan lists lines by id partition: each partition is in
-        // input order but sparse, and refilling the buffer for every line of it re-read the
-        // input once per partition (650 MB for a 10 MB input). So a line outside the buffer is
-        // read alone, unless the last few lines were dense enough for a refill to pay.
+        // Lines come in input order, through the read buffer. But they can be sparse (a
+        // resume that skips most lines, `--shard 1/64`), and refilling the buffer for each of
+        // them would read the input many times over. So a line outside the buffer is read
+        // alone, unless the last few lines were dense enough for a refill to pay.
         let dense = self.prev_end.is_some_and(|e| offset >= e && offset - e < 1024);
         self.dense_run = if dense { self.dense_run + 1 } else { 0 };
         let buffered = self.pos.is_some_and(|p| offset >= p && offset + len <= p + self.input.buffer().len() as u64);

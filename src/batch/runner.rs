@@ -563,12 +563,18 @@ async fn line_task<E: Executor>(
         }
         let slot = {
             let mut s = lock(shared);
-            let now = Instant::now();
-            let a = s.rpm.as_mut().map_or(now, |g| g.reserve(now, 1));
-            let b = s.tpm.as_mut().map_or(now, |g| g.reserve(now, req.est_tokens));
-            a.max(b)
+            if s.rpm.is_none() && s.tpm.is_none() {
+                None
+            } else {
+                let now = Instant::now();
+                let a = s.rpm.as_mut().map_or(now, |g| g.reserve(now, 1));
+                let b = s.tpm.as_mut().map_or(now, |g| g.reserve(now, req.est_tokens));
+                Some(a.max(b))
+            }
         };
-        if !wait_until(slot, cancel).await {
+        if let Some(slot) = slot
+            && !wait_until(slot, cancel).await
+        {
             return abandoned(req);
         }
         let result = exec.execute(&req).await;
@@ -592,7 +598,6 @@ async fn line_task<E: Executor>(
                         s.stats.gateway_ms_n += 1;
                     }
                     let sig = limit::rate_signal(r);
-                    let ra = limit::retry_after(r, SystemTime::now(), cfg.max_retry_after);
                     let congested = r.status == 429 || sig.low;
                     if congested && s.use_aimd {
                         s.aimd.on_congestion(now);
@@ -600,7 +605,8 @@ async fn line_task<E: Executor>(
                     if r.status == 429 {
                         s.stats.rate_limited += 1;
                     }
-                    let pause = match (r.status == 429 || r.status == 503).then_some(ra).flatten() {
+                    let ra = || limit::retry_after(r, SystemTime::now(), cfg.max_retry_after);
+                    let pause = match (r.status == 429 || r.status == 503).then(ra).flatten() {
                         Some(p) => Some(p),
                         None => sig.pause.map(|p| p.min(cfg.max_retry_after)),
                     };

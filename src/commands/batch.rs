@@ -29,6 +29,8 @@ const DRY_RUN_SHOWN: usize = 3;
 const MAX_LANES: usize = 8;
 
 pub fn run(a: InvokeBatchArgs, cf: &ConfigFile) -> Result<(), Error> {
+    // Many small allocations per line, on every lane: mimalloc's (see `crate::alloc`).
+    crate::alloc::use_throughput_allocator();
     let resolved = resolve::resolve(cf, a.credentials.profile.as_deref(), a.credentials.auth)?;
     let base = match a.url.as_deref().or(resolved.url()) {
         Some(u) => Some(request::parse_url(u)?),

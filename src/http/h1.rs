@@ -11,7 +11,6 @@
 //! own single-threaded runtime, so a connection is only ever used by the runtime that drives it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -28,7 +27,8 @@ type Sender = SendRequest<Full<Bytes>>;
 const MAX_IDLE: usize = 512;
 
 thread_local! {
-    static POOL: RefCell<HashMap<String, Vec<Sender>>> = RefCell::new(HashMap::new());
+    /// Idle connections per origin (a batch has one origin or a few: a list, not a map).
+    static POOL: RefCell<Vec<(String, Vec<Sender>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A response whose body is still to be read; its connection goes back to the pool once the
@@ -45,7 +45,13 @@ impl Exchange {
     /// The next piece of the body within the idle timeout; `Ok(None)` at the end.
     pub async fn next_chunk(&mut self, idle: Duration) -> Result<Option<Bytes>, HttpError> {
         loop {
-            let frame = match tokio::time::timeout(idle, self.body.frame()).await {
+            // Most answers are in by now (read with the headers): the timer is set only when
+            // the next piece has yet to come.
+            let ready = futures_util::FutureExt::now_or_never(self.body.frame()).map(Ok);
+            let frame = match match ready {
+                Some(r) => r,
+                None => tokio::time::timeout(idle, self.body.frame()).await,
+            } {
                 Err(_) => {
                     return Err(HttpError::Stream(format!(
                         "{} sent nothing for {} s in the middle of the answer (--idle-timeout)",
@@ -84,12 +90,17 @@ impl Drop for Lease {
             && self.reusable
             && !s.is_closed()
         {
-            let origin = std::mem::take(&mut self.origin);
             let _ = POOL.try_with(|p| {
                 let mut p = p.borrow_mut();
-                let idle = p.entry(origin).or_default();
-                if idle.len() < MAX_IDLE {
-                    idle.push(s);
+                let i = match p.iter().position(|(o, _)| *o == self.origin) {
+                    Some(i) => i,
+                    None => {
+                        p.push((std::mem::take(&mut self.origin), Vec::new()));
+                        p.len() - 1
+                    }
+                };
+                if p[i].1.len() < MAX_IDLE {
+                    p[i].1.push(s);
                 }
             });
         }
@@ -100,7 +111,7 @@ impl Drop for Lease {
 fn pooled(origin: &str) -> Option<Sender> {
     POOL.try_with(|p| {
         let mut p = p.borrow_mut();
-        let idle = p.get_mut(origin)?;
+        let (_, idle) = p.iter_mut().find(|(o, _)| o == origin)?;
         while let Some(s) = idle.pop() {
             if s.is_ready() {
                 return Some(s);
@@ -146,29 +157,35 @@ pub async fn send(
 ) -> Result<Exchange, HttpError> {
     let host = origin.rsplit_once(':').map_or(origin, |(h, _)| h).trim_matches(['[', ']']).to_string();
     let invalid = |what: String| HttpError::Request(RequestError::Input(what));
-    let mut b = http::Request::builder()
-        .method(
-            http::Method::from_bytes(method.as_bytes())
-                .map_err(|_| invalid(format!("invalid HTTP method {method:?}")))?,
-        )
-        .uri(path_and_query);
-    let mut has = (false, false, false);
+    // Built in place (a `Builder` moves the whole request at every header).
+    let mut req = http::Request::new(Full::new(body));
+    *req.method_mut() =
+        http::Method::from_bytes(method.as_bytes()).map_err(|_| invalid(format!("invalid HTTP method {method:?}")))?;
+    *req.uri_mut() = http::Uri::try_from(path_and_query)
+        .map_err(|e| invalid(format!("cannot build the request: invalid path {path_and_query:?}: {e}")))?;
+    let map = req.headers_mut();
+    map.reserve(headers.len() + 3);
     for (n, v) in headers {
-        has.0 |= n.eq_ignore_ascii_case("host");
-        has.1 |= n.eq_ignore_ascii_case("user-agent");
-        has.2 |= n.eq_ignore_ascii_case("accept");
-        b = b.header(n.as_str(), v.as_str());
+        let name = http::HeaderName::from_bytes(n.as_bytes())
+            .map_err(|_| invalid(format!("cannot build the request: invalid header name {n:?}")))?;
+        let value = http::HeaderValue::from_str(v)
+            .map_err(|_| invalid(format!("cannot build the request: invalid value for header {n}")))?;
+        map.append(name, value);
     }
-    if !has.0 {
-        b = b.header("host", authority);
+    if !map.contains_key(http::header::HOST) {
+        let value = http::HeaderValue::from_str(authority)
+            .map_err(|_| invalid(format!("cannot build the request: invalid host {authority:?}")))?;
+        map.insert(http::header::HOST, value);
     }
-    if !has.1 {
-        b = b.header("user-agent", concat!("gwctl/", env!("CARGO_PKG_VERSION")));
+    if !map.contains_key(http::header::USER_AGENT) {
+        map.insert(
+            http::header::USER_AGENT,
+            http::HeaderValue::from_static(concat!("gwctl/", env!("CARGO_PKG_VERSION"))),
+        );
     }
-    if !has.2 {
-        b = b.header("accept", "*/*");
+    if !map.contains_key(http::header::ACCEPT) {
+        map.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
     }
-    let mut req = b.body(Full::new(body)).map_err(|e| invalid(format!("cannot build the request: {e}")))?;
 
     let exchange = async {
         // A kept connection the server has closed in the meantime gives the request back
