@@ -13,7 +13,9 @@
 //!
 //! Memory allocated before the switch is still freed by the system allocator: once the switch
 //! has been made, a free asks mimalloc whether the pointer is its own (`mi_is_in_heap_region`:
-//! its arenas and segment map); before it, nothing can be mimalloc's.
+//! its arenas and segment map); before it, nothing can be mimalloc's. Blocks over 16 MiB or
+//! aligned to more than a page always come from the system allocator, which a free knows from
+//! the block's layout (see `MAX_MI_SIZE`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +25,20 @@ use libmimalloc_sys as mi;
 /// Set once, never cleared: from then on new allocations come from mimalloc.
 static SWITCHED: AtomicBool = AtomicBool::new(false);
 
+/// Blocks larger than this (or aligned more than [`MAX_MI_ALIGN`]) always come from the system
+/// allocator, before and after the switch. mimalloc maps a block over its segment size (32 MiB)
+/// on its own, and one over 1 GiB outside the range `mi_is_in_heap_region` knows: such a block
+/// would be taken for the system's. Below this size every mimalloc block is in one of its
+/// segments, which it records. The layout, and so the route, is the same at every call for a
+/// block.
+const MAX_MI_SIZE: usize = 16 << 20;
+const MAX_MI_ALIGN: usize = 4096;
+
+#[inline]
+fn system_only(layout: &Layout) -> bool {
+    layout.size() > MAX_MI_SIZE || layout.align() > MAX_MI_ALIGN
+}
+
 /// The allocator of the `gwctl` binary (and of this crate's tests): see the module docs.
 pub struct Allocator;
 
@@ -31,41 +47,46 @@ pub struct Allocator;
 pub fn use_throughput_allocator() {
     static START: std::sync::Once = std::sync::Once::new();
     // SAFETY: mimalloc's own start (what its constructor runs when it has one), once, and
-    // only if it has not started (built without the define, its constructor started it).
+    // only if it has not started (built without the define, its constructor started it and
+    // ended the "preloading" mode).
     START.call_once(|| unsafe {
-        if !_mi_process_is_initialized {
+        if _mi_preloading() {
             _mi_auto_process_init();
         }
     });
     SWITCHED.store(true, Ordering::Release);
 }
 
+// mimalloc's internal start (libmimalloc-sys is pinned to the version these are read from).
 unsafe extern "C" {
     /// mimalloc's process start, run by its constructor unless built with
     /// `MI_PRIM_HAS_PROCESS_ATTACH` (.cargo/config.toml): options from the environment,
     /// the thread-exit hook, the main heap, and the end of its "preloading" mode.
     fn _mi_auto_process_init();
-    /// Set by mimalloc's start.
-    static _mi_process_is_initialized: bool;
+    /// True until `_mi_auto_process_init` has run.
+    fn _mi_preloading() -> bool;
 }
 
-/// Whether `ptr` came from mimalloc. Before the switch nothing did. After it, a pointer that
-/// reached this thread was allocated before the hand-over that brought it here, so this
-/// thread's load sees the switch if that allocation did (release/acquire on `SWITCHED`).
+/// Whether `ptr` (a block of at most [`MAX_MI_SIZE`]) came from mimalloc. Before the switch
+/// nothing did. After it, a pointer that reached this thread was allocated before the
+/// hand-over that brought it here, so this thread's load sees the switch if that allocation
+/// did (release/acquire on `SWITCHED`).
 #[inline]
 fn from_mimalloc(ptr: *mut u8) -> bool {
-    // SAFETY: mi_is_in_heap_region only reads mimalloc's page map; any pointer value is fine.
+    // SAFETY: mi_is_in_heap_region only reads mimalloc's arena list and segment map; any
+    // pointer value is fine.
     SWITCHED.load(Ordering::Acquire) && unsafe { mi::mi_is_in_heap_region(ptr.cast()) }
 }
 
 // SAFETY: each call goes to one of two allocators that uphold GlobalAlloc's contract, and a
-// block is always freed or resized by the allocator it came from (`from_mimalloc`).
+// block is always freed or resized by the allocator it came from: by its layout when it is too
+// large or too aligned for mimalloc (`system_only`), else by asking mimalloc (`from_mimalloc`).
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         unsafe {
-            if SWITCHED.load(Ordering::Acquire) {
+            if SWITCHED.load(Ordering::Acquire) && !system_only(&layout) {
                 mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
             } else {
                 System.alloc(layout)
@@ -77,7 +98,7 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         unsafe {
-            if SWITCHED.load(Ordering::Acquire) {
+            if SWITCHED.load(Ordering::Acquire) && !system_only(&layout) {
                 mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
             } else {
                 System.alloc_zeroed(layout)
@@ -88,18 +109,33 @@ unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` goes back to the allocator it came from.
-        unsafe { if from_mimalloc(ptr) { mi::mi_free(ptr.cast()) } else { System.dealloc(ptr, layout) } }
+        unsafe {
+            if !system_only(&layout) && from_mimalloc(ptr) {
+                mi::mi_free(ptr.cast())
+            } else {
+                System.dealloc(ptr, layout)
+            }
+        }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `ptr` is resized by the allocator it came from (a block keeps its allocator).
+        // SAFETY: `ptr` is resized by the allocator it came from; a mimalloc block that grows
+        // past MAX_MI_SIZE moves to the system allocator (its new layout routes it there).
         unsafe {
-            if from_mimalloc(ptr) {
-                mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
-            } else {
-                System.realloc(ptr, layout, new_size)
+            if system_only(&layout) || !from_mimalloc(ptr) {
+                return System.realloc(ptr, layout, new_size);
             }
+            let new = Layout::from_size_align_unchecked(new_size, layout.align());
+            if !system_only(&new) {
+                return mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast();
+            }
+            let moved = System.alloc(new);
+            if !moved.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
+                mi::mi_free(ptr.cast());
+            }
+            moved
         }
     }
 }
@@ -145,6 +181,41 @@ mod tests {
             let p = Allocator.alloc_zeroed(layout);
             assert!(!p.is_null() && (p as usize).is_multiple_of(4096) && *p.add(99) == 0);
             Allocator.dealloc(p, layout);
+        }
+    }
+
+    /// Blocks too large or too aligned for mimalloc's own bookkeeping come from the system
+    /// allocator, and a mimalloc block that grows past the limit moves there with its bytes.
+    #[test]
+    fn large_blocks_cross_to_the_system_allocator_and_back() {
+        use_throughput_allocator();
+        let mut v: Vec<u8> = (0..(1u32 << 20)).map(|i| i as u8).collect();
+        assert!(from_mimalloc(v.as_mut_ptr()));
+        v.reserve(MAX_MI_SIZE * 2);
+        assert!(!from_mimalloc(v.as_mut_ptr()));
+        assert!(v.iter().enumerate().all(|(i, &b)| b == i as u8));
+        v.shrink_to_fit();
+        assert!(v.iter().enumerate().all(|(i, &b)| b == i as u8));
+        drop(v);
+        // Past 1 GiB (address space only: the pages are never touched but for a few).
+        let mut huge: Vec<u8> = Vec::with_capacity(1536 << 20);
+        huge.extend_from_slice(b"huge");
+        assert!(!from_mimalloc(huge.as_mut_ptr()));
+        huge.shrink_to_fit();
+        assert_eq!(huge, b"huge");
+        drop(huge);
+        for layout in [Layout::from_size_align(64, 8192).unwrap(), Layout::from_size_align(MAX_MI_SIZE + 1, 8).unwrap()]
+        {
+            // SAFETY: non-zero-sized layouts, each freed with the layout it was made with.
+            unsafe {
+                let p = Allocator.alloc(layout);
+                assert!(!p.is_null() && (p as usize).is_multiple_of(layout.align()));
+                assert!(!from_mimalloc(p));
+                p.write(1);
+                let q = Allocator.realloc(p, layout, 32);
+                assert_eq!(*q, 1);
+                Allocator.dealloc(q, Layout::from_size_align(32, layout.align()).unwrap());
+            }
         }
     }
 }

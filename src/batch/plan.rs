@@ -11,8 +11,9 @@
 //!    is checked in memory, exactly (real ids in a hash map), lines in input order, so the first
 //!    occurrence of an id is the valid one;
 //! 4. each partition's part of the plan is in input order: the runner reads the parts merged by
-//!    line number, so the input is read front to back, through one buffer, whatever the
-//!    partitions.
+//!    line number, so the input is read front to back, through one buffer. Past
+//!    [`MAX_MERGED_RUNS`] partitions (some 85 million lines at the default budget) the parts
+//!    are read one after the other instead, each line then read alone.
 //!
 //! Standard input cannot be read twice: it is copied to an unnamed temporary file first (in
 //! [`PlanOptions::spill_dir`], else the system's temporary directory), which is then the input.
@@ -72,6 +73,8 @@ pub struct PlanOptions {
     /// Write invalid lines to the errors file instead of stopping before the run.
     pub skip_invalid: bool,
     pub memory_budget: usize,
+    /// The most partitions whose parts are merged into input order ([`MAX_MERGED_RUNS`]).
+    pub max_merged_runs: usize,
     /// Where spill files (and the stdin copy) go; `None`: the system's temporary directory.
     pub spill_dir: Option<PathBuf>,
 }
@@ -84,6 +87,7 @@ impl Default for PlanOptions {
             limit: None,
             skip_invalid: false,
             memory_budget: DEFAULT_MEMORY_BUDGET,
+            max_merged_runs: MAX_MERGED_RUNS,
             spill_dir: None,
         }
     }
@@ -134,8 +138,11 @@ pub struct Plan {
     pub counts: PlanCounts,
     input: File,
     plan: File,
-    /// Where each partition's part of the plan begins and ends (the non-empty ones).
+    /// Where each partition's part of the plan begins and ends (the non-empty ones), when
+    /// they are to be merged.
     runs: Vec<(u64, u64)>,
+    /// The plan's length as written.
+    plan_len: u64,
     opts: InputOptions,
 }
 
@@ -376,13 +383,22 @@ impl Plan {
                 reported: &mut reported,
                 out: &mut pw,
                 run_starts: Vec::new(),
+                max_runs: opts.max_merged_runs,
+                too_many_runs: false,
             };
             ctx.partition(0, done, spill).map_err(tmp_err)?;
             let mut starts = std::mem::take(&mut ctx.run_starts);
+            let merge = !ctx.too_many_runs;
             pw.flush().map_err(tmp_err)?;
             starts.push(pw.written);
-            starts.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect()
+            let runs = if merge {
+                starts.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect()
+            } else {
+                Vec::new()
+            };
+            (runs, pw.written)
         };
+        let (runs, plan_len) = runs;
         plan.seek(SeekFrom::Start(0)).map_err(tmp_err)?;
         if counts.invalid > 0 && !opts.skip_invalid {
             return Err(BatchError::InvalidInput {
@@ -391,7 +407,7 @@ impl Plan {
                 first: reported.first.into_values().collect(),
             });
         }
-        Ok(Plan { input_name, counts, input, plan, runs, opts: opts.input.clone() })
+        Ok(Plan { input_name, counts, input, plan, runs, plan_len, opts: opts.input.clone() })
     }
 
     /// Removes the journal records this run replaces (retryable failures, invalid lines): call
@@ -412,16 +428,16 @@ impl Plan {
     /// The work, in plan order (a blocking reader: run it on a thread of its own).
     pub fn reader(&self) -> Result<PlanReader, BatchError> {
         let e = |e| BatchError::io(&self.input_name, e);
-        let mut plan = self.plan.try_clone().map_err(e)?;
+        let plan = Arc::new(self.plan.try_clone().map_err(e)?);
         let entries = if self.runs.len() <= 1 {
-            plan.seek(SeekFrom::Start(0)).map_err(e)?;
-            Entries::One(BufReader::with_capacity(64 * 1024, plan))
+            Entries::One(BufReader::with_capacity(64 * 1024, Run { file: plan, pos: 0, end: self.plan_len }))
         } else {
-            Entries::merge(Arc::new(plan), &self.runs).map_err(e)?
+            Entries::merge(plan, &self.runs).map_err(e)?
         };
         let input = self.input.try_clone().map_err(e)?;
         Ok(PlanReader {
             entries,
+            failed: false,
             input: BufReader::with_capacity(256 * 1024, input),
             pos: None,
             prev_end: None,
@@ -438,8 +454,10 @@ struct Ctx<'a, W: Write> {
     counts: &'a mut PlanCounts,
     reported: &'a mut Reported,
     out: &'a mut Counted<W>,
-    /// Where each partition's entries begin in `out`.
+    /// Where each partition's entries begin in `out`, unless there are too many to merge.
     run_starts: Vec<u64>,
+    max_runs: usize,
+    too_many_runs: bool,
 }
 
 /// A writer that counts what went through it.
@@ -530,7 +548,12 @@ impl<W: Write> Ctx<'_, W> {
 
     fn check(&mut self, done: Spill, input: Spill) -> io::Result<()> {
         self.counts.partitions += 1;
-        self.run_starts.push(self.out.written);
+        if self.run_starts.len() < self.max_runs {
+            self.run_starts.push(self.out.written);
+        } else if !self.too_many_runs {
+            self.too_many_runs = true;
+            self.run_starts = Vec::new();
+        }
         let mut done_ids: HashSet<Box<[u8]>> = HashSet::new();
         let mut r = BufReader::with_capacity(64 * 1024, &done.file);
         while let Some((_, id)) = read_done(&mut r)? {
@@ -635,13 +658,16 @@ impl Entry {
 
 /// The plan's entries in input order.
 enum Entries {
-    /// One partition: the plan is in input order already.
-    One(BufReader<File>),
+    /// One partition (the plan is in input order already), or too many to merge.
+    One(BufReader<Run>),
     /// One part per partition, each in input order: merged by line number (line numbers are
     /// unique, each line being in one partition).
     Merge { runs: Vec<(BufReader<Run>, Option<Entry>)>, heads: BinaryHeap<Reverse<(u64, usize)>> },
 }
 
+/// The most partitions whose parts are merged; the merge holds a read buffer and an entry for
+/// each, about 0.4 KiB, so at most 1.6 MiB, within the default memory budget.
+pub const MAX_MERGED_RUNS: usize = 4096;
 /// The memory the merge's read buffers share (each at least [`MIN_RUN_BUFFER`]).
 const MERGE_BUFFERS: usize = 256 * 1024;
 const MIN_RUN_BUFFER: usize = 256;
@@ -689,7 +715,13 @@ impl Read for Run {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = buf.len().min((self.end - self.pos) as usize);
         if n > 0 {
-            read_at(&self.file, &mut buf[..n], self.pos)?;
+            // A plan file shorter than written is an error, not an early end of the part.
+            read_at(&self.file, &mut buf[..n], self.pos).map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => {
+                    io::Error::new(io::ErrorKind::InvalidData, "the plan file was cut short")
+                }
+                _ => e,
+            })?;
             self.pos += n as u64;
         }
         Ok(n)
@@ -699,6 +731,8 @@ impl Read for Run {
 /// Reads the plan back, with each line to send read from the input and parsed again.
 pub struct PlanReader {
     entries: Entries,
+    /// An error was returned: the reader ends.
+    failed: bool,
     input: BufReader<File>,
     /// Where the buffered input reader is.
     pos: Option<u64>,
@@ -719,6 +753,10 @@ impl PlanReader {
             }
             Some(Entry::Send { line_no, offset, len }) => (line_no, offset, len),
         };
+        // A line to send was at most the line limit when it was checked.
+        if len > (self.opts.max_line as u64).saturating_add(2) {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "corrupt plan entry"));
+        }
         let mut buf = vec![0; len as usize];
         // Lines come in input order, through the read buffer. But they can be sparse (a
         // resume that skips most lines, `--shard 1/64`), and refilling the buffer for each of
@@ -784,6 +822,80 @@ impl Iterator for PlanReader {
     type Item = Result<Work, BatchError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.next_work().map_err(|e| BatchError::io(Path::new(&self.name), e)).transpose()
+        if self.failed {
+            return None;
+        }
+        let next = self.next_work().map_err(|e| BatchError::io(Path::new(&self.name), e)).transpose();
+        // After an error the plan's position is unknown: nothing more comes.
+        self.failed = matches!(next, Some(Err(_)));
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::journal::{ErrorsTo, Output};
+
+    fn prepared(lines: u64, opts: impl FnOnce(&mut PlanOptions)) -> (tempfile::TempDir, Plan) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.jsonl");
+        let text: String = (1..=lines).map(|i| format!("{{\"custom_id\":\"id-{i}\",\"body\":{{}}}}\n")).collect();
+        std::fs::write(&input, text).unwrap();
+        let journal = JournalOptions::new(Output::File(dir.path().join("out.jsonl")), ErrorsTo::SameFile);
+        let mut popts =
+            PlanOptions { spill_dir: Some(dir.path().to_path_buf()), memory_budget: 4096, ..Default::default() };
+        popts.input.has_default_target = true;
+        opts(&mut popts);
+        let plan = Plan::prepare(InputSource::Path(input), &journal, &popts, true).unwrap();
+        (dir, plan)
+    }
+
+    fn line_numbers(plan: &Plan) -> Vec<u64> {
+        plan.reader()
+            .unwrap()
+            .map(|w| match w.unwrap() {
+                Work::Send(r) => r.line_no,
+                Work::Record { line_no, .. } => line_no,
+            })
+            .collect()
+    }
+
+    /// Many partitions are merged into input order; past the limit they are read one after the
+    /// other, each line still exactly once.
+    #[test]
+    fn partitions_are_read_in_input_order_up_to_the_merge_limit() {
+        let (_d, plan) = prepared(2000, |_| {});
+        assert!(plan.counts.partitions > 16 && plan.runs.len() > 16, "{:?}", plan.counts);
+        assert_eq!(line_numbers(&plan), (1..=2000).collect::<Vec<_>>());
+
+        let (_d, plan) = prepared(2000, |o| o.max_merged_runs = 3);
+        assert!(plan.runs.is_empty());
+        let mut got = line_numbers(&plan);
+        assert_ne!(got, (1..=2000).collect::<Vec<_>>());
+        got.sort_unstable();
+        assert_eq!(got, (1..=2000).collect::<Vec<_>>());
+    }
+
+    /// A plan file shorter than written is an error when read back, merged or not, never an
+    /// early end.
+    #[test]
+    fn a_plan_cut_short_is_an_error() {
+        for limit in [MAX_MERGED_RUNS, 0] {
+            let (_d, plan) = prepared(2000, |o| o.max_merged_runs = limit);
+            let len = plan.plan.metadata().unwrap().len();
+            // Cut in the middle of the plan, on an entry's boundary (every entry is 32 bytes).
+            plan.plan.set_len(len / 64 * 32).unwrap();
+            // (Merging reads each part's first entry at once: the reader may fail to open.)
+            let results: Vec<_> = match plan.reader() {
+                Ok(r) => r.collect(),
+                Err(e) => vec![Err(e)],
+            };
+            assert!(
+                results.iter().any(|r| matches!(r, Err(e) if e.to_string().contains("cut short"))),
+                "{} entries, no error",
+                results.len()
+            );
+        }
     }
 }

@@ -572,9 +572,11 @@ async fn line_task<E: Executor>(
                 Some(a.max(b))
             }
         };
-        if let Some(slot) = slot
-            && !wait_until(slot, cancel).await
-        {
+        let go = match slot {
+            Some(slot) => wait_until(slot, cancel).await,
+            None => !cancel.is_cancelled(),
+        };
+        if !go {
             return abandoned(req);
         }
         let result = exec.execute(&req).await;

@@ -161,16 +161,18 @@ pub async fn send(
     let mut req = http::Request::new(Full::new(body));
     *req.method_mut() =
         http::Method::from_bytes(method.as_bytes()).map_err(|_| invalid(format!("invalid HTTP method {method:?}")))?;
+    // (The path is not shown: its query may hold a key.)
     *req.uri_mut() = http::Uri::try_from(path_and_query)
-        .map_err(|e| invalid(format!("cannot build the request: invalid path {path_and_query:?}: {e}")))?;
+        .map_err(|e| invalid(format!("cannot build the request: invalid path: {e}")))?;
+    let too_many = |_| invalid("cannot build the request: too many headers".into());
     let map = req.headers_mut();
-    map.reserve(headers.len() + 3);
+    map.try_reserve(headers.len() + 3).map_err(too_many)?;
     for (n, v) in headers {
         let name = http::HeaderName::from_bytes(n.as_bytes())
             .map_err(|_| invalid(format!("cannot build the request: invalid header name {n:?}")))?;
         let value = http::HeaderValue::from_str(v)
             .map_err(|_| invalid(format!("cannot build the request: invalid value for header {n}")))?;
-        map.append(name, value);
+        map.try_append(name, value).map_err(too_many)?;
     }
     if !map.contains_key(http::header::HOST) {
         let value = http::HeaderValue::from_str(authority)
