@@ -1,15 +1,15 @@
-//! The process's allocator: glibc's (the system's) until a long-running command switches to
-//! mimalloc with [`use_throughput_allocator`]; from then on every new allocation, on every
-//! thread, comes from mimalloc.
+//! The process's allocator: glibc's (the system's) until `invoke batch` switches to mimalloc
+//! with [`use_throughput_allocator`]; from then on every new allocation, on every thread, comes
+//! from mimalloc.
 //!
-//! Why two. `invoke batch` and `serve` make tens of small, short-lived allocations per request
-//! on two or more threads: with glibc's allocator, malloc and free were about a tenth of
-//! `invoke batch`'s CPU time, and mimalloc made it about 10% faster (BENCHMARKS §6, fifth
-//! round). But as the allocator of every command, mimalloc made `gwctl sign` 18% slower
-//! (0.24 ms: its start, and its first pages zeroed by the kernel), and that start is held to
-//! jwt-cli's (BENCHMARKS §2). So the one-shot commands never allocate from it, and mimalloc does
-//! not start with the process: it is built without its constructor (.cargo/config.toml) and
-//! started by the switch.
+//! Why two. `invoke batch` makes tens of small, short-lived allocations per line on two or more
+//! threads: with glibc's allocator, malloc and free were about a tenth of its CPU time, and
+//! mimalloc made it about 10% faster (BENCHMARKS §6, fifth round). But as the allocator of every
+//! command, mimalloc made `gwctl sign` 18% slower (0.24 ms: its start, and its first pages
+//! zeroed by the kernel), and that start is held to jwt-cli's (BENCHMARKS §2). So the other
+//! commands never allocate from it, and mimalloc does not start with the process: it is built
+//! without its constructor (.cargo/config.toml) and started by the switch. (`serve` was tried
+//! with it too: no gain measured, so it stays on the system's.)
 //!
 //! Memory allocated before the switch is still freed by the system allocator: once the switch
 //! has been made, a free asks mimalloc whether the pointer is its own (`mi_is_in_heap_region`:

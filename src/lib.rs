@@ -6,7 +6,7 @@
 //!
 //! - L0, pure values: [`signing`] (the one signing module), [`scheme`] (schemes and their
 //!   settings), [`util`], [`redact`], [`exit`] (the exit-code table), [`log`], [`alloc`] (the
-//!   allocator: the system's, or mimalloc for the long-running commands).
+//!   allocator: the system's, or mimalloc for `invoke batch`).
 //! - L1, protocols and the request model: [`request`], [`net`] (CA certificates and proxies
 //!   every HTTP client applies), [`gateway`] (what each gateway flavour
 //!   means: paths, payloads, error bodies, stream decoding), [`tokens`] (OAuth2 and STS token

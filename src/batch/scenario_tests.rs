@@ -739,3 +739,24 @@ fn a_window_smaller_than_the_lanes_still_ends() {
     assert_eq!(got.unwrap(), (BatchOutcome::SomeFailed, 38, 2));
     assert_exactly_once(&e, 40);
 }
+
+/// A line whose attempt panics (a bug) is left out of the output, counted as not done, and the
+/// rest of the run goes on; a resumed run sends it again.
+#[tokio::test(start_paused = true)]
+async fn a_panicking_line_is_not_written_and_the_run_goes_on() {
+    let e = env(lines(50), false);
+    let mock = Mock::new(Duration::from_millis(5), |r, _, _| {
+        if r.custom_id == "id-7" {
+            panic!("a bug in the executor");
+        }
+        ok(r)
+    });
+    let res = e.run(&mock, &RunConfig::default(), CancellationToken::new()).await;
+    assert_eq!(res.summary.not_done, 1);
+    let c = e.id_counts();
+    assert_eq!((c.len(), c.get("id-7")), (49, None));
+    let mock = Mock::new(Duration::from_millis(5), |r, _, _| ok(r));
+    e.run(&mock, &RunConfig::default(), CancellationToken::new()).await;
+    assert_eq!(mock.calls.load(Ordering::SeqCst), 1);
+    assert_exactly_once(&e, 50);
+}

@@ -31,8 +31,6 @@ const MAX_FILE: u64 = 4 << 20;
 const MAX_LATENCY: Duration = Duration::from_secs(60);
 
 pub fn run(a: ServeArgs, cf: &ConfigFile) -> Result<(), Error> {
-    // Allocations per request on every worker, for as long as it runs (see `crate::alloc`).
-    crate::alloc::use_throughput_allocator();
     // Profiles are read before the runtime starts: a secret store may run its own.
     let identities = accepted(cf, &a.accept)?;
     let clients = oauth2_clients(cf, &a.oauth2_clients)?;
