@@ -29,8 +29,8 @@ static SWITCHED: AtomicBool = AtomicBool::new(false);
 /// allocator, before and after the switch. mimalloc maps a block over its segment size (32 MiB)
 /// on its own, and one over 1 GiB outside the range `mi_is_in_heap_region` knows: such a block
 /// would be taken for the system's. Below this size every mimalloc block is in one of its
-/// segments, which it records. The layout, and so the route, is the same at every call for a
-/// block.
+/// segments, in one of its arenas. The layout, and so the route, is the same at every call for
+/// a block.
 const MAX_MI_SIZE: usize = 16 << 20;
 const MAX_MI_ALIGN: usize = 4096;
 
@@ -53,6 +53,10 @@ pub fn use_throughput_allocator() {
         if _mi_preloading() {
             _mi_auto_process_init();
         }
+        // Every block from its arenas (which it reserves as it needs them), none mapped on its
+        // own: `mi_is_in_heap_region` then knows each of them. When it cannot, it returns null
+        // and the block comes from the system allocator.
+        mi::mi_option_set(mi::mi_option_limit_os_alloc, 1);
     });
     SWITCHED.store(true, Ordering::Release);
 }
@@ -80,17 +84,20 @@ fn from_mimalloc(ptr: *mut u8) -> bool {
 
 // SAFETY: each call goes to one of two allocators that uphold GlobalAlloc's contract, and a
 // block is always freed or resized by the allocator it came from: by its layout when it is too
-// large or too aligned for mimalloc (`system_only`), else by asking mimalloc (`from_mimalloc`).
+// large or too aligned for mimalloc (`system_only`), else by asking mimalloc (`from_mimalloc`,
+// exact for blocks in its arenas, where all of its blocks are once it has been started).
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         unsafe {
             if SWITCHED.load(Ordering::Acquire) && !system_only(&layout) {
-                mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-            } else {
-                System.alloc(layout)
+                let p = mi::mi_malloc_aligned(layout.size(), layout.align()).cast::<u8>();
+                if !p.is_null() {
+                    return p;
+                }
             }
+            System.alloc(layout)
         }
     }
 
@@ -99,10 +106,12 @@ unsafe impl GlobalAlloc for Allocator {
         // SAFETY: the caller's contract, passed on.
         unsafe {
             if SWITCHED.load(Ordering::Acquire) && !system_only(&layout) {
-                mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            } else {
-                System.alloc_zeroed(layout)
+                let p = mi::mi_zalloc_aligned(layout.size(), layout.align()).cast::<u8>();
+                if !p.is_null() {
+                    return p;
+                }
             }
+            System.alloc_zeroed(layout)
         }
     }
 
@@ -121,14 +130,18 @@ unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: `ptr` is resized by the allocator it came from; a mimalloc block that grows
-        // past MAX_MI_SIZE moves to the system allocator (its new layout routes it there).
+        // past MAX_MI_SIZE, or that mimalloc cannot grow, moves to the system allocator.
         unsafe {
             if system_only(&layout) || !from_mimalloc(ptr) {
                 return System.realloc(ptr, layout, new_size);
             }
             let new = Layout::from_size_align_unchecked(new_size, layout.align());
             if !system_only(&new) {
-                return mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast();
+                let p = mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast::<u8>();
+                if !p.is_null() {
+                    return p;
+                }
+                // (On failure the block is left as it was.)
             }
             let moved = System.alloc(new);
             if !moved.is_null() {

@@ -12,7 +12,7 @@
 //!    occurrence of an id is the valid one;
 //! 4. each partition's part of the plan is in input order: the runner reads the parts merged by
 //!    line number, so the input is read front to back, through one buffer. Past
-//!    [`MAX_MERGED_RUNS`] partitions (some 85 million lines at the default budget) the parts
+//!    [`MAX_MERGED_RUNS`] partitions (some 80 million lines at the default budget) the parts
 //!    are read one after the other instead, each line then read alone.
 //!
 //! Standard input cannot be read twice: it is copied to an unnamed temporary file first (in
@@ -548,11 +548,13 @@ impl<W: Write> Ctx<'_, W> {
 
     fn check(&mut self, done: Spill, input: Spill) -> io::Result<()> {
         self.counts.partitions += 1;
-        if self.run_starts.len() < self.max_runs {
-            self.run_starts.push(self.out.written);
-        } else if !self.too_many_runs {
-            self.too_many_runs = true;
-            self.run_starts = Vec::new();
+        if !self.too_many_runs {
+            if self.run_starts.len() < self.max_runs {
+                self.run_starts.push(self.out.written);
+            } else {
+                self.too_many_runs = true;
+                self.run_starts = Vec::new();
+            }
         }
         let mut done_ids: HashSet<Box<[u8]>> = HashSet::new();
         let mut r = BufReader::with_capacity(64 * 1024, &done.file);

@@ -15,8 +15,9 @@
 //!   budget stop at once, and lines on the wire get `cancel_grace` to finish; what finished is
 //!   written, the rest is left for a resumed run.
 //! - Lanes ([`RunConfig::lanes`]): the window is split over threads, each running its share on
-//!   a single-threaded runtime of its own (the first on the caller's), so a line's task stays on
-//!   one thread (a kept connection too: `http::h1` pools them per thread); they share the plan
+//!   a single-threaded runtime of its own (the first on the caller's), and polling its lines
+//!   itself, so a line stays on one thread (a kept connection too: `http::h1` pools them per
+//!   thread); they share the plan
 //!   reader, the budgets, the statistics, the journal and the count of lines in flight, which
 //!   keeps the lanes together within the window. The executor's shared client may still use a
 //!   connection another lane's runtime drives, so each lane's runtime keeps running until
