@@ -13,7 +13,8 @@
 //! 4. each partition's part of the plan is in input order: the runner reads the parts merged by
 //!    line number, so the input is read front to back, through one buffer. Past
 //!    [`MAX_MERGED_RUNS`] partitions (some 80 million lines at the default budget) the parts
-//!    are read one after the other instead, each line then read alone.
+//!    are read one after the other instead, and a line is read alone unless the lines before it
+//!    were dense.
 //!
 //! Standard input cannot be read twice: it is copied to an unnamed temporary file first (in
 //! [`PlanOptions::spill_dir`], else the system's temporary directory), which is then the input.
